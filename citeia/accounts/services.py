@@ -1,0 +1,151 @@
+"""Writes on users, organisations and memberships."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from citeia.core.permissions import Action, MemberRole, require
+
+from .models import ApiToken, Membership, MembershipStatus, Organisation, User
+
+
+def _absolute(request, path: str) -> str:
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+@transaction.atomic
+def user_sign_up(
+    *,
+    email: str,
+    full_name: str,
+    password: str,
+    organisation: Organisation,
+    job_title: str = "",
+    request=None,
+) -> User:
+    """Create the account and a pending membership; tell the organisation's managers."""
+    user = User.objects.create_user(
+        email=email, password=password, full_name=full_name, job_title=job_title
+    )
+    Membership.objects.create(user=user, organisation=organisation)
+    managers = list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation=organisation,
+            memberships__status=MembershipStatus.ACTIVE,
+            memberships__role=MemberRole.MANAGER,
+        ).values_list("email", flat=True)
+    )
+    if not managers:
+        managers = list(
+            User.objects.filter(is_active=True, platform_role="programme_team").values_list(
+                "email", flat=True
+            )
+        )
+    if managers:
+        url = _absolute(request, reverse("accounts:organisation_members", args=[organisation.slug]))
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=_("Cité IA : demande d'adhésion à %(org)s") % {"org": organisation.name},
+                message=_(
+                    "%(name)s (%(email)s) demande à rejoindre %(org)s sur Cité IA.\n\n"
+                    "Validez ou refusez la demande : %(url)s"
+                )
+                % {
+                    "name": user.full_name,
+                    "email": user.email,
+                    "org": organisation.name,
+                    "url": url,
+                },
+                from_email=None,
+                recipient_list=managers,
+            )
+        )
+    return user
+
+
+@transaction.atomic
+def membership_decide(
+    *,
+    membership: Membership,
+    actor: User,
+    approve: bool,
+    role: str = MemberRole.MEMBER,
+    request=None,
+) -> Membership:
+    """Approve (with a role) or reject a pending membership."""
+    require(actor, Action.MANAGE_MEMBERS, membership.organisation)
+    membership.status = MembershipStatus.ACTIVE if approve else MembershipStatus.REJECTED
+    if approve:
+        membership.role = MemberRole(role)
+    membership.decided_by = actor
+    membership.decided_at = timezone.now()
+    membership.save()
+    user = membership.user
+    if approve:
+        subject = _("Cité IA : votre adhésion à %(org)s est validée")
+        body = _(
+            "Votre compte est rattaché à %(org)s avec le rôle « %(role)s ».\n\n"
+            "Connectez-vous : %(url)s"
+        )
+    else:
+        subject = _("Cité IA : votre demande d'adhésion à %(org)s")
+        body = _(
+            "Votre demande pour rejoindre %(org)s n'a pas été acceptée. Pour en savoir plus, "
+            "contactez l'organisation ou l'équipe de la plateforme.\n\n%(url)s"
+        )
+    params = {
+        "org": membership.organisation.name,
+        "role": membership.get_role_display(),
+        "url": _absolute(request, reverse("accounts:login")),
+    }
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=subject % params,
+            message=body % params,
+            from_email=None,
+            recipient_list=[user.email],
+        )
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, actor: User, role: str) -> Membership:
+    require(actor, Action.MANAGE_MEMBERS, membership.organisation)
+    membership.role = MemberRole(role)
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_request(*, user: User, organisation: Organisation) -> Membership:
+    """An existing user asks to join another organisation."""
+    membership, _created = Membership.objects.get_or_create(user=user, organisation=organisation)
+    return membership
+
+
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token; the clear key is returned once and never stored."""
+    key = ApiToken.generate_key()
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        key_prefix=key[: len(ApiToken.PREFIX) + 6],
+        key_hash=ApiToken.hash_key(key),
+    )
+    return token, key
+
+
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def demo_allowed() -> bool:
+    return bool(settings.DEMO)

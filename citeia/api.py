@@ -1,0 +1,44 @@
+"""The django-ninja API: one router per app, OpenAPI schema and docs at /api/docs."""
+
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from citeia.accounts.api import router as accounts_router
+from citeia.accounts.auth import OptionalBearer
+from citeia.territory.api import router as territory_router
+
+api = NinjaAPI(
+    title="Cité IA",
+    version="1.0.0",
+    description=(
+        "API publique de Cité IA. Lecture libre des données publiées ; les appels "
+        "authentifiés utilisent un jeton personnel (`Authorization: Bearer <jeton>`) "
+        "créé sur la page de profil."
+    ),
+    auth=OptionalBearer(),
+    urls_namespace="api-1.0.0",
+)
+api.add_router("/", territory_router)
+api.add_router("/", accounts_router)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request, exc):
+    return api.create_response(
+        request, {"detail": _("Jeton d'API invalide ou révoqué.")}, status=401
+    )
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc):
+    return api.create_response(
+        request,
+        {"detail": _("Paramètres invalides."), "errors": exc.errors},
+        status=422,
+    )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)

@@ -1,0 +1,9 @@
+from django.conf import settings
+
+
+def platform(request):
+    return {
+        "OPERATOR_NAME": settings.OPERATOR_NAME,
+        "CONTACT_EMAIL": settings.CONTACT_EMAIL,
+        "DEMO": settings.DEMO,
+    }

@@ -1,0 +1,40 @@
+"""Load the demo content (fictional) and print the demo accounts. Demo mode only."""
+
+import secrets
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from citeia.accounts.demo import load_demo_accounts
+
+
+class Command(BaseCommand):
+    help = (
+        "Charge le contenu de démonstration et affiche les comptes de démo "
+        "(CITEIA_DEMO=1 uniquement)."
+    )
+
+    def handle(self, *args, **options):
+        if not settings.DEMO:
+            raise CommandError(
+                "Refusé : le contenu de démonstration crée des comptes aux mots de passe affichés. "
+                "Lancez avec CITEIA_DEMO=1 sur une instance de démonstration uniquement."
+            )
+        credentials = settings.VAR_DIR / "demo-password.txt"
+        if credentials.exists():
+            password = credentials.read_text().strip()
+        else:
+            settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+            password = "demo-" + secrets.token_urlsafe(12)
+            credentials.write_text(password + "\n")
+            credentials.chmod(0o600)
+        accounts = load_demo_accounts(password=password)
+        self.stdout.write("")
+        self.stdout.write(
+            "Comptes de démonstration (mot de passe commun, stocké dans var/demo-password.txt) :"
+        )
+        for account in accounts:
+            self.stdout.write(f"  {account.email:45} {account.role_label}")
+        self.stdout.write(f"  mot de passe : {password}")
+        self.stdout.write(f"Administrateur de démo : {accounts[0].email} / {password}")
+        self.stdout.write("")

@@ -55,6 +55,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 VAR_DIR = Path(env_str("CITEIA_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 OPERATOR_NAME = env_str("CITEIA_OPERATOR_NAME", "Métropole du Grand Paris")
 OPERATOR_SIREN = env_str("CITEIA_OPERATOR_SIREN", "200054781")
 CONTACT_EMAIL = env_str("CITEIA_CONTACT_EMAIL", "contact@citeia.example")
@@ -128,9 +129,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A file (not in-memory) SQLite test database, so that a real worker process and the
+# live server of the browser tests can share it with the test process.
 TEST_DATABASE_NAME = env_str("TEST_DATABASE_NAME")
 if TEST_DATABASE_NAME:
     DATABASES["default"]["TEST"] = {"NAME": TEST_DATABASE_NAME}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-citeia.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -200,7 +205,8 @@ LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Tests and development serve static files from the apps (finders), not from STATIC_ROOT.
+STATIC_ROOT = None if (DEBUG or TESTING) else VAR_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -5,7 +5,18 @@ from django.utils.translation import gettext_lazy as _
 
 from citeia.core.permissions import MemberRole
 
-from .models import Organisation, OrganisationKind, User
+from .models import Organisation, OrganisationKind, User, normalise_siren, validate_siren
+
+# Public authorities of the territory exist from the first migration; people may add the others.
+NEW_ORGANISATION_KINDS = {
+    OrganisationKind.COMPANY,
+    OrganisationKind.PUBLIC_AGENCY,
+    OrganisationKind.RESEARCH_LAB,
+    OrganisationKind.INNOVATION_NETWORK,
+    OrganisationKind.ASSOCIATION,
+    OrganisationKind.INTERNATIONAL_PARTNER,
+    OrganisationKind.RESIDENTS_BODY,
+}
 
 
 def organisation_choices():
@@ -37,9 +48,36 @@ class SignUpForm(forms.Form):
     organisation = forms.TypedChoiceField(
         label=_("Organisation"),
         coerce=int,
+        required=False,
         help_text=_(
             "Un gestionnaire de cette organisation, ou l'équipe programme de la Métropole, "
-            "validera votre demande. Vous pourrez consulter la plateforme en attendant."
+            "validera votre demande. Vous pourrez consulter la plateforme en attendant. "
+            "Si elle n'est pas dans la liste, remplissez plutôt la partie suivante."
+        ),
+    )
+    new_organisation_name = forms.CharField(
+        label=_("Nom de la nouvelle organisation"),
+        max_length=200,
+        required=False,
+        help_text=_("Par exemple le nom de votre entreprise ou de votre association."),
+    )
+    new_organisation_kind = forms.ChoiceField(
+        label=_("Type de la nouvelle organisation"),
+        required=False,
+        choices=[("", _("Choisissez un type"))]
+        + [
+            (value, label)
+            for value, label in OrganisationKind.choices
+            if value in NEW_ORGANISATION_KINDS
+        ],
+    )
+    new_organisation_siren = forms.CharField(
+        label=_("SIREN de la nouvelle organisation"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "9 chiffres, obligatoire pour une entreprise française ; vous le trouverez sur "
+            "annuaire-entreprises.data.gouv.fr. Laissez vide pour un partenaire étranger."
         ),
     )
     password1 = forms.CharField(
@@ -76,13 +114,70 @@ class SignUpForm(forms.Form):
 
     def clean_organisation(self):
         pk = self.cleaned_data["organisation"]
+        if pk in (None, ""):
+            return None
         try:
             return Organisation.objects.get(pk=pk)
         except Organisation.DoesNotExist as exc:
             raise forms.ValidationError(_("Choisissez une organisation de la liste.")) from exc
 
+    def clean_new_organisation_siren(self):
+        raw = self.cleaned_data["new_organisation_siren"].strip()
+        if not raw:
+            return ""
+        try:
+            validate_siren(raw)
+        except forms.ValidationError:
+            raise
+        siren = normalise_siren(raw)
+        existing = Organisation.objects.filter(siren=siren).first()
+        if existing is not None:
+            raise forms.ValidationError(
+                _(
+                    "Ce SIREN est déjà celui de « %(name)s » : choisissez cette organisation dans la liste."
+                )
+                % {"name": existing.name}
+            )
+        return siren
+
     def clean(self):
         data = super().clean()
+        organisation = data.get("organisation")
+        new_name = (data.get("new_organisation_name") or "").strip()
+        if organisation and new_name:
+            self.add_error(
+                "new_organisation_name",
+                _(
+                    "Choisissez une organisation de la liste ou créez-en une nouvelle, pas les deux."
+                ),
+            )
+        elif not organisation and not new_name and "organisation" not in self.errors:
+            self.add_error(
+                "organisation",
+                _(
+                    "Choisissez votre organisation, ou indiquez plus bas celle qui manque à la liste."
+                ),
+            )
+        elif new_name:
+            kind = data.get("new_organisation_kind")
+            if not kind:
+                self.add_error(
+                    "new_organisation_kind", _("Choisissez le type de la nouvelle organisation.")
+                )
+            elif (
+                kind == OrganisationKind.COMPANY
+                and not data.get("new_organisation_siren")
+                and "new_organisation_siren" not in self.errors
+            ):
+                self.add_error(
+                    "new_organisation_siren",
+                    _("Le SIREN est obligatoire pour une entreprise française."),
+                )
+            if Organisation.objects.filter(name__iexact=new_name).exists():
+                self.add_error(
+                    "new_organisation_name",
+                    _("Une organisation porte déjà ce nom : choisissez-la dans la liste."),
+                )
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))

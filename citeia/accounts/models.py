@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from citeia.core.permissions import MemberRole, PlatformRole
 from citeia.core.siren import normalise_siren, siren_is_valid
 
+__all__ = ["normalise_siren"]
+
 
 def validate_siren(value: str) -> None:
     if not siren_is_valid(value):

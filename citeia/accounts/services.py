@@ -5,15 +5,39 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from citeia.core.permissions import Action, MemberRole, require
 
-from .models import ApiToken, Membership, MembershipStatus, Organisation, User
+from .models import ApiToken, Membership, MembershipStatus, Organisation, OrganisationKind, User
 
 
 def _absolute(request, path: str) -> str:
     return request.build_absolute_uri(path) if request is not None else path
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:100] or "organisation"
+    slug, n = base, 1
+    while Organisation.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def organisation_create(*, name: str, kind: str, siren: str = "") -> Organisation:
+    organisation = Organisation(
+        name=name.strip(),
+        slug=_unique_slug(name),
+        kind=kind,
+        siren=siren,
+        is_french=kind != OrganisationKind.INTERNATIONAL_PARTNER,
+    )
+    organisation.full_clean()
+    organisation.save()
+    return organisation
 
 
 @transaction.atomic
@@ -22,15 +46,26 @@ def user_sign_up(
     email: str,
     full_name: str,
     password: str,
-    organisation: Organisation,
+    organisation: Organisation | None = None,
+    new_organisation: dict | None = None,
     job_title: str = "",
     request=None,
 ) -> User:
-    """Create the account and a pending membership; tell the organisation's managers."""
+    """Create the account and a pending membership; tell who decides on it.
+
+    With `new_organisation` ({name, kind, siren}), the organisation is created and the
+    person asks to be its manager; the programme team decides.
+    """
     user = User.objects.create_user(
         email=email, password=password, full_name=full_name, job_title=job_title
     )
-    Membership.objects.create(user=user, organisation=organisation)
+    role = MemberRole.MEMBER
+    if organisation is None:
+        if not new_organisation:
+            raise ValueError("An organisation or a new organisation is required.")
+        organisation = organisation_create(**new_organisation)
+        role = MemberRole.MANAGER
+    Membership.objects.create(user=user, organisation=organisation, role=role)
     managers = list(
         User.objects.filter(
             is_active=True,

@@ -90,8 +90,16 @@ def signup(request):
                 password=data["password1"],
                 job_title=data["job_title"],
                 organisation=data["organisation"],
+                new_organisation=None
+                if data["organisation"]
+                else {
+                    "name": data["new_organisation_name"],
+                    "kind": data["new_organisation_kind"],
+                    "siren": data["new_organisation_siren"],
+                },
                 request=request,
             )
+            organisation = user.memberships.get().organisation
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
                 request,
@@ -99,7 +107,7 @@ def signup(request):
                     "Votre compte est créé. Votre demande pour rejoindre %(org)s attend la "
                     "validation d'un gestionnaire ; vous recevrez un e-mail."
                 )
-                % {"org": data["organisation"].name},
+                % {"org": organisation.name},
             )
             return redirect("accounts:profile")
         status = INVALID

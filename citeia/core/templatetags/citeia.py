@@ -1,5 +1,6 @@
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -25,13 +26,13 @@ def sort_th(context, key: str, label: str, numeric: bool = False):
         params["tri"] = key
         aria = ""
         hint = _("activer pour trier")
-    css = ' class="num"' if numeric else ""
+    css = mark_safe(' class="num"') if numeric else ""
     aria_attr = format_html(' aria-sort="{}"', aria) if aria else ""
     arrow = {"ascending": " ▲", "descending": " ▼"}.get(aria, "")
     return format_html(
         '<th scope="col"{}{}><a href="?{}">{}<span aria-hidden="true">{}</span>'
         '<span class="visually-hidden"> ({})</span></a></th>',
-        format_html(css),
+        css,
         aria_attr,
         params.urlencode(),
         label,
@@ -60,7 +61,7 @@ def export_links(context, label: str = ""):
     return format_html(
         '<span class="caption-tools">{} : {}</span>',
         prefix,
-        format_html(" · ".join(["{}"] * len(links)), *links),
+        format_html_join(" · ", "{}", ((link,) for link in links)),
     )
 
 
@@ -69,3 +70,17 @@ def page_url(context, number: int):
     params = context["request"].GET.copy()
     params["page"] = number
     return "?" + params.urlencode()
+
+
+@register.simple_tag
+def field_widget(field):
+    """The field's widget, described by its help text and its errors (aria-describedby)."""
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}_helptext")
+    if field.errors:
+        described.append(f"{field.auto_id}_error")
+    attrs = {"aria-describedby": " ".join(described)} if described else {}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)

@@ -7,6 +7,8 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/citeia
 REPORTS := var/test-reports
+# The secret key of this installation, generated once (see var/secret_key below).
+WITH_KEY = SECRET_KEY=$$(cat var/secret_key)
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-dev run demo worker test test-sqlite test-postgresql quality fix \
@@ -33,29 +35,29 @@ install: $(VENV)/.installed ## Create the virtual environment and install the pl
 
 install-dev: $(VENV)/.installed-dev ## Install the platform and what tests and tools need
 
-messages: $(VENV)/.installed ## Compile the translations (.po -> .mo)
+messages: $(VENV)/.installed var/secret_key ## Compile the translations (.po -> .mo)
 	@command -v msgfmt >/dev/null || scripts/apt-install.sh gettext
-	@$(MANAGE) compilemessages -v 0 --ignore=.venv
+	@$(WITH_KEY) $(MANAGE) compilemessages -v 0 --ignore=.venv
 
-translations: $(VENV)/.installed ## Update locale/en .po files from the source (then translate them)
-	$(MANAGE) makemessages -l en --no-location --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+translations: $(VENV)/.installed var/secret_key ## Update locale/en .po files from the source (then translate them)
+	$(WITH_KEY) $(MANAGE) makemessages -l en --no-location --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 
 var/secret_key:
-	@mkdir -p var && $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@ && chmod 600 $@
+	@mkdir -p var && python3 -c "import secrets; print(secrets.token_urlsafe(50))" > $@ && chmod 600 $@
 
 prepare: $(VENV)/.installed messages var/secret_key
-	@SECRET_KEY=$$(cat var/secret_key) CITEIA_DEMO=1 $(MANAGE) migrate --no-input -v 0
-	@SECRET_KEY=$$(cat var/secret_key) $(MANAGE) createcachetable
-	@SECRET_KEY=$$(cat var/secret_key) $(MANAGE) collectstatic --no-input -v 0
+	@$(WITH_KEY) CITEIA_DEMO=1 $(MANAGE) migrate --no-input -v 0
+	@$(WITH_KEY) $(MANAGE) createcachetable
+	@$(WITH_KEY) $(MANAGE) collectstatic --no-input -v 0
 
 demo: prepare ## Load the default territory's demo content and print the demo accounts
-	@SECRET_KEY=$$(cat var/secret_key) CITEIA_DEMO=1 $(MANAGE) load_demo
+	@$(WITH_KEY) CITEIA_DEMO=1 $(MANAGE) load_demo
 
 run: demo ## Install, migrate, load demo content, serve on http://127.0.0.1:8000 with one worker
-	@SECRET_KEY=$$(cat var/secret_key) CITEIA_DEMO=1 scripts/serve.sh
+	@$(WITH_KEY) CITEIA_DEMO=1 scripts/serve.sh
 
 worker: prepare ## Run one task worker in the foreground (add more for more throughput)
-	SECRET_KEY=$$(cat var/secret_key) $(MANAGE) run_worker --no-reload
+	$(WITH_KEY) $(MANAGE) run_worker --no-reload
 
 browser: ## Install Debian's Chromium for the browser tests when it is missing
 	@test -x /usr/bin/chromium || scripts/apt-install.sh chromium
@@ -88,7 +90,7 @@ test-postgresql: $(VENV)/.installed-dev messages browser ## Run the whole suite 
 test: quality test-sqlite test-postgresql ## Lint, then every test on SQLite and on PostgreSQL when reachable
 
 bench: demo ## Load test: gunicorn + worker, 20 clients for 30 s (results in docs/PERFORMANCE.md)
-	SECRET_KEY=$$(cat var/secret_key) $(PY) bench/run.py
+	$(WITH_KEY) $(PY) bench/run.py
 
 lock: $(VENV)/.installed-dev ## Re-pin requirements*.txt from pyproject.toml
 	$(VENV)/bin/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt pyproject.toml

@@ -20,15 +20,14 @@ help: ## List the targets
 $(VENV)/bin/activate:
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 est requis ($(PYTHON) introuvable)."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install -q --upgrade pip
+	$(PIP) install -qq --upgrade pip
 
 $(VENV)/.installed: requirements.txt pyproject.toml | $(VENV)/bin/activate
-	$(PIP) install -q -r requirements.txt
-	$(PIP) install -q --no-deps -e .
+	$(PIP) install -qq -r requirements.txt
 	@touch $@
 
 $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
-	$(PIP) install -q -r requirements-dev.txt
+	$(PIP) install -qq -r requirements-dev.txt
 	@touch $@
 
 install: $(VENV)/.installed ## Create the virtual environment and install the platform

@@ -25,3 +25,27 @@ def test_unknown_insee_code_is_a_french_404(client):
     response = client.get(reverse("territory:commune_detail", args=["99999"]))
     assert response.status_code == 404
     assert "Aucune commune du territoire n&#x27;a le code INSEE" in response.content.decode()
+
+
+def test_french_is_the_default_whatever_the_browser_language(client):
+    response = client.get(reverse("territory:overview"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    html = response.content.decode()
+    assert '<html lang="fr">' in html
+    # French number format: 7 142 540 inhabitants, with Django's French thousands separator.
+    assert "7\u00a0142\u00a0540" in html or "7\u202f142\u202f540" in html
+
+
+def test_commune_page_prints_the_population_year_without_separator(client):
+    response = client.get(reverse("territory:commune_detail", args=["93048"]))
+    assert "population municipale 2023" in response.content.decode()
+
+
+def test_territory_and_commune_exports_carry_insee_codes(client):
+    response = client.get(
+        reverse("territory:commune_list") + "?format=csv&territoire=T6&sep=semicolon"
+    )
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")
+    lines = body.strip().splitlines()
+    assert len(lines) == 1 + 8
+    assert "93066;Saint-Denis;93;T6" in body

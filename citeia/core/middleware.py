@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 # No inline script or style anywhere: everything comes from our own origin.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -15,6 +17,21 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """French unless the person chose otherwise with the language switch (cookie).
+
+    The browser's Accept-Language is ignored on purpose: the platform is French first,
+    and an agent whose office PC is set to English should still get French by default.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
 
 
 class SecurityHeadersMiddleware:

@@ -1,7 +1,9 @@
 from django.http import Http404
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
+
+from citeia.core.api import COMMON_ERRORS, NOT_FOUND, PUBLIC, Pagination
 
 from . import selectors
 
@@ -43,13 +45,23 @@ def _not_found(exc: Http404) -> HttpError:
     return HttpError(404, str(exc.args[0]) if exc.args else "Not found")
 
 
-@router.get("/territories", response=list[TerritoryOut], summary="Les territoires (T1 à T12)")
-@paginate(PageNumberPagination, page_size=50)
+@router.get(
+    "/territories",
+    response={200: list[TerritoryOut], **COMMON_ERRORS},
+    openapi_extra=PUBLIC,
+    summary="Les territoires (T1 à T12)",
+)
+@paginate(Pagination, page_size=50)
 def list_territories(request):
     return selectors.territories_with_figures().order_by("number")
 
 
-@router.get("/territories/{code}", response=TerritoryOut, summary="Un territoire")
+@router.get(
+    "/territories/{code}",
+    response={200: TerritoryOut, **COMMON_ERRORS, **NOT_FOUND},
+    openapi_extra=PUBLIC,
+    summary="Un territoire",
+)
 def get_territory(request, code: str):
     try:
         return selectors.get_territory(code)
@@ -57,8 +69,13 @@ def get_territory(request, code: str):
         raise _not_found(exc) from exc
 
 
-@router.get("/communes", response=list[CommuneOut], summary="Les communes")
-@paginate(PageNumberPagination, page_size=50)
+@router.get(
+    "/communes",
+    response={200: list[CommuneOut], **COMMON_ERRORS, **NOT_FOUND},
+    openapi_extra=PUBLIC,
+    summary="Les communes",
+)
+@paginate(Pagination, page_size=50)
 def list_communes(request, territory: str = "", department: str = ""):
     """Communes, filtrables par territoire (`T6`) et par département (`93`)."""
     selected = None
@@ -70,7 +87,12 @@ def list_communes(request, territory: str = "", department: str = ""):
     return selectors.communes(territory=selected, department=department)
 
 
-@router.get("/communes/{insee_code}", response=CommuneOut, summary="Une commune")
+@router.get(
+    "/communes/{insee_code}",
+    response={200: CommuneOut, **COMMON_ERRORS, **NOT_FOUND},
+    openapi_extra=PUBLIC,
+    summary="Une commune",
+)
 def get_commune(request, insee_code: str):
     try:
         return selectors.get_commune(insee_code)

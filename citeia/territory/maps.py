@@ -19,7 +19,7 @@ TERRITORY_FILLS = [
     "#bbcc33",
     "#dddddd",
     "#cc99cc",
-    "#88ccee",
+    "#f4c28f",
     "#ddcc77",
     "#aaddcc",
 ]

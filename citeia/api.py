@@ -1,7 +1,7 @@
 """The django-ninja API: one router per app, OpenAPI schema and docs at /api/docs."""
 
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from citeia.accounts.api import router as accounts_router
@@ -21,6 +21,19 @@ api = NinjaAPI(
 )
 api.add_router("/", territory_router)
 api.add_router("/", accounts_router)
+
+# Last: any other path under /api/ answers in JSON, like the endpoints, not with an HTML page.
+fallback = Router(auth=None)
+
+
+@fallback.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False
+)
+def unknown_endpoint(request, rest: str):
+    raise HttpError(404, _("Ce point d'accès de l'API n'existe pas : consultez /api/docs."))
+
+
+api.add_router("/", fallback)
 
 
 @api.exception_handler(AuthenticationError)

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "citeia.core.middleware.SecurityHeadersMiddleware",
+    "citeia.core.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -158,12 +159,23 @@ if TESTING:
 
 LOGIN_THROTTLE_ATTEMPTS = env_int("LOGIN_THROTTLE_ATTEMPTS", 5)
 LOGIN_THROTTLE_WINDOW = env_int("LOGIN_THROTTLE_WINDOW", 15 * 60)
+# Number of reverse proxies in front of the application that append to X-Forwarded-For;
+# 0 means the client connects directly and REMOTE_ADDR is its address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "citeia_cache",
-    }
+    },
+    # Rendered fragments of reference data (maps, commune tables), per process: they only
+    # change with a data migration, that is with a deployment and a restart.
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "citeia-fragments",
+        "TIMEOUT": env_int("FRAGMENT_CACHE_SECONDS", 3600),
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 # OpenID Connect (ProConnect) — off unless configured.

@@ -13,6 +13,7 @@ import django
 from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 PO = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
 os.chdir(ROOT)

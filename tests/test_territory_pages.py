@@ -49,3 +49,20 @@ def test_territory_and_commune_exports_carry_insee_codes(client):
     lines = body.strip().splitlines()
     assert len(lines) == 1 + 8
     assert "93066;Saint-Denis;93;T6" in body
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/territoire/communes/?territoire=T%006", "/organisations/?q=a%00b", "/territoire/T%006/"],
+)
+def test_nul_character_in_the_address_is_a_400_not_a_crash(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "Requête invalide" in response.content.decode()
+
+
+def test_territory_pages_render_the_same_from_the_fragment_cache(client):
+    first = client.get(reverse("territory:territory_detail", args=["T6"])).content
+    second = client.get(reverse("territory:territory_detail", args=["T6"])).content
+    assert first.count(b"/territoire/communes/") == second.count(b"/territoire/communes/")
+    assert b"Saint-Denis" in second

@@ -1,11 +1,13 @@
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Path, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
+
+from citeia.core.api import COMMON_ERRORS, NO_NUL, NOT_FOUND, PUBLIC, Pagination
 
 from . import selectors
-from .models import Organisation
+from .models import Organisation, OrganisationKind
 
 router = Router(tags=["organisations"])
 
@@ -23,7 +25,12 @@ class OrganisationOut(Schema):
 
     @staticmethod
     def resolve_kind_label(obj: Organisation) -> str:
-        return str(obj.get_kind_display())
+        # Not get_kind_display(): it rebuilds and hashes every translated choice on each
+        # call: about 3 ms per page of 50 against 0.3 ms this way (docs/PERFORMANCE.md).
+        try:
+            return str(OrganisationKind(obj.kind).label)
+        except ValueError:
+            return obj.kind
 
     @staticmethod
     def resolve_siren(obj: Organisation) -> str | None:
@@ -59,15 +66,27 @@ class MeOut(Schema):
         return list(obj.memberships.select_related("organisation"))
 
 
-@router.get("/organisations", response=list[OrganisationOut], summary="Liste des organisations")
-@paginate(PageNumberPagination, page_size=50)
-def list_organisations(request, type: str = "", q: str = ""):
+@router.get(
+    "/organisations",
+    response={200: list[OrganisationOut], **COMMON_ERRORS},
+    openapi_extra=PUBLIC,
+    summary="Liste des organisations",
+)
+@paginate(Pagination, page_size=50)
+def list_organisations(
+    request, type: str = Query("", pattern=NO_NUL), q: str = Query("", pattern=NO_NUL)
+):
     """Organisations, filtrables par type (`metropole`, `ept`, `commune`, `company`…) et par nom."""
     return selectors.organisation_list(kind=type, query=q[:100])
 
 
-@router.get("/organisations/{slug}", response=OrganisationOut, summary="Une organisation")
-def get_organisation(request, slug: str):
+@router.get(
+    "/organisations/{slug}",
+    response={200: OrganisationOut, **COMMON_ERRORS, **NOT_FOUND},
+    openapi_extra=PUBLIC,
+    summary="Une organisation",
+)
+def get_organisation(request, slug: str = Path(..., pattern=NO_NUL)):
     try:
         return selectors.get_organisation_for_user(request.user, slug)
     except Http404 as exc:
@@ -76,7 +95,7 @@ def get_organisation(request, slug: str):
         ) from exc
 
 
-@router.get("/me", response=MeOut, summary="Le compte qui appelle")
+@router.get("/me", response={200: MeOut, **COMMON_ERRORS}, summary="Le compte qui appelle")
 def me(request):
     """Le compte associé au jeton (ou à la session) ; 401 sans authentification."""
     if not request.user.is_authenticated:

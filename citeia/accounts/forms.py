@@ -201,9 +201,23 @@ class LoginForm(AuthenticationForm):
             "ou utilisez « Mot de passe oublié »."
         ),
         "inactive": _("Ce compte est désactivé. Contactez l'équipe de la plateforme."),
+        "throttled": _(
+            "Trop de tentatives de connexion échouées. Par sécurité, réessayez dans "
+            "%(minutes)d minutes ou réinitialisez votre mot de passe."
+        ),
     }
 
+    # Set by the view when too many failures were recorded: the password is then not even
+    # checked, so that a locked account costs an attacker nothing and tells nothing.
+    throttled_minutes: int | None = None
+
     def clean(self):
+        if self.throttled_minutes is not None:
+            raise forms.ValidationError(
+                self.error_messages["throttled"],
+                code="throttled",
+                params={"minutes": self.throttled_minutes},
+            )
         email = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
         if email and password:

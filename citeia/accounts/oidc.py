@@ -9,7 +9,10 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 def full_name_from_claims(claims: dict) -> str:
     # ProConnect sends given_name and usual_name; generic providers send name.
-    parts = [claims.get("given_name", ""), claims.get("usual_name") or claims.get("family_name", "")]
+    parts = [
+        claims.get("given_name", ""),
+        claims.get("usual_name") or claims.get("family_name", ""),
+    ]
     name = " ".join(part for part in parts if part).strip()
     return name or claims.get("name", "") or claims.get("email", "")
 

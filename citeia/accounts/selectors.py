@@ -2,9 +2,10 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from citeia.core import search
 from citeia.core.permissions import Action, require
 
-from .models import Membership, MembershipStatus, Organisation, OrganisationKind
+from .models import ApiToken, Membership, MembershipStatus, Organisation, OrganisationKind
 
 ORGANISATION_SORTS = {
     "name": "name",
@@ -16,6 +17,12 @@ ORGANISATION_SORTS = {
 }
 
 
+@search.register
+class OrganisationSearchIndex(search.SearchIndex):
+    model = Organisation
+    fields = {"name": "A", "description": "C"}
+
+
 def organisation_list(
     *, kind: str = "", query: str = "", sort: str = "name"
 ) -> QuerySet[Organisation]:
@@ -23,7 +30,13 @@ def organisation_list(
     if kind in OrganisationKind.values:
         qs = qs.filter(kind=kind)
     if query:
-        qs = qs.filter(Q(name__icontains=query) | Q(siren=query.replace(" ", "")))
+        # Full text adds accent-insensitive, stemmed matches ("fosses" finds
+        # Saint-Maur-des-Fossés); the substring test still finds what is not indexed.
+        qs = qs.filter(
+            Q(name__icontains=query)
+            | Q(siren=query.replace(" ", ""))
+            | Q(pk__in=search.matching(Organisation, query))
+        )
     order = ORGANISATION_SORTS.get(sort, "name")
     return qs.order_by(order, "name")
 
@@ -54,6 +67,14 @@ def get_membership_for_user(user, pk: int) -> Membership:
         raise Http404(_("Cette demande d'adhésion n'existe pas ou a été supprimée.")) from exc
     require(user, Action.MANAGE_MEMBERS, membership.organisation)
     return membership
+
+
+def get_api_token_for_user(user, pk: int) -> ApiToken:
+    """One of the user's own active tokens; anyone else's is as absent as a missing one."""
+    try:
+        return ApiToken.objects.get(pk=pk, user=user, revoked_at__isnull=True)
+    except ApiToken.DoesNotExist as exc:
+        raise Http404(_("Ce jeton n'existe pas, est déjà révoqué ou n'est pas le vôtre.")) from exc
 
 
 def organisation_members(organisation: Organisation) -> dict[str, list[Membership]]:

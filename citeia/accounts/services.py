@@ -1,6 +1,7 @@
 """Writes on users, organisations and memberships."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -8,9 +9,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from citeia.core.permissions import Action, MemberRole, require
+from citeia.core import search
+from citeia.core.permissions import Action, MemberRole, PlatformRole, require
 
 from .models import ApiToken, Membership, MembershipStatus, Organisation, OrganisationKind, User
+
+
+class LastManagerError(Exception):
+    """Refused: the organisation would be left without a manager."""
 
 
 def _absolute(request, path: str) -> str:
@@ -37,6 +43,7 @@ def organisation_create(*, name: str, kind: str, siren: str = "") -> Organisatio
     )
     organisation.full_clean()
     organisation.save()
+    search.index(organisation)
     return organisation
 
 
@@ -65,7 +72,14 @@ def user_sign_up(
             raise ValueError("An organisation or a new organisation is required.")
         organisation = organisation_create(**new_organisation)
         role = MemberRole.MANAGER
-    Membership.objects.create(user=user, organisation=organisation, role=role)
+    membership = Membership.objects.create(user=user, organisation=organisation, role=role)
+    _notify_deciders(membership=membership, request=request)
+    return user
+
+
+def _notify_deciders(*, membership: Membership, request=None) -> None:
+    """E-mail a new request to the organisation's managers, or to the programme team."""
+    organisation, user = membership.organisation, membership.user
     managers = list(
         User.objects.filter(
             is_active=True,
@@ -76,30 +90,30 @@ def user_sign_up(
     )
     if not managers:
         managers = list(
-            User.objects.filter(is_active=True, platform_role="programme_team").values_list(
-                "email", flat=True
-            )
+            User.objects.filter(
+                is_active=True, platform_role=PlatformRole.PROGRAMME_TEAM
+            ).values_list("email", flat=True)
         )
-    if managers:
-        url = _absolute(request, reverse("accounts:organisation_members", args=[organisation.slug]))
-        transaction.on_commit(
-            lambda: send_mail(
-                subject=_("Cité IA : demande d'adhésion à %(org)s") % {"org": organisation.name},
-                message=_(
-                    "%(name)s (%(email)s) demande à rejoindre %(org)s sur Cité IA.\n\n"
-                    "Validez ou refusez la demande : %(url)s"
-                )
-                % {
-                    "name": user.full_name,
-                    "email": user.email,
-                    "org": organisation.name,
-                    "url": url,
-                },
-                from_email=None,
-                recipient_list=managers,
+    if not managers:
+        return
+    url = _absolute(request, reverse("accounts:organisation_members", args=[organisation.slug]))
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=_("Cité IA : demande d'adhésion à %(org)s") % {"org": organisation.name},
+            message=_(
+                "%(name)s (%(email)s) demande à rejoindre %(org)s sur Cité IA.\n\n"
+                "Validez ou refusez la demande : %(url)s"
             )
+            % {
+                "name": user.full_name,
+                "email": user.email,
+                "org": organisation.name,
+                "url": url,
+            },
+            from_email=None,
+            recipient_list=managers,
         )
-    return user
+    )
 
 
 @transaction.atomic
@@ -111,8 +125,19 @@ def membership_decide(
     role: str = MemberRole.MEMBER,
     request=None,
 ) -> Membership:
-    """Approve (with a role) or reject a pending membership."""
+    """Approve (with a role) or reject a pending membership.
+
+    A request is decided once: a second click, or a second manager deciding at the same
+    time, gets a ValidationError instead of overwriting the first decision.
+    """
     require(actor, Action.MANAGE_MEMBERS, membership.organisation)
+    current = Membership.objects.select_for_update().get(pk=membership.pk)
+    if current.status != MembershipStatus.PENDING:
+        raise ValidationError(
+            _("La demande de %(name)s a déjà été traitée (%(status)s).")
+            % {"name": membership.user.full_name, "status": current.get_status_display()},
+            code="already_decided",
+        )
     membership.status = MembershipStatus.ACTIVE if approve else MembershipStatus.REJECTED
     if approve:
         membership.role = MemberRole(role)
@@ -151,15 +176,36 @@ def membership_decide(
 @transaction.atomic
 def membership_change_role(*, membership: Membership, actor: User, role: str) -> Membership:
     require(actor, Action.MANAGE_MEMBERS, membership.organisation)
-    membership.role = MemberRole(role)
+    role = MemberRole(role)
+    if membership.role == MemberRole.MANAGER and role != MemberRole.MANAGER:
+        other_managers = (
+            Membership.objects.select_for_update()
+            .filter(
+                organisation=membership.organisation,
+                role=MemberRole.MANAGER,
+                status=MembershipStatus.ACTIVE,
+            )
+            .exclude(pk=membership.pk)
+        )
+        if not other_managers.exists():
+            raise LastManagerError(
+                _(
+                    "%(name)s est le dernier gestionnaire de %(org)s : nommez d'abord un autre "
+                    "gestionnaire."
+                )
+                % {"name": membership.user.full_name, "org": membership.organisation.name}
+            )
+    membership.role = role
     membership.save(update_fields=["role"])
     return membership
 
 
 @transaction.atomic
-def membership_request(*, user: User, organisation: Organisation) -> Membership:
-    """An existing user asks to join another organisation."""
-    membership, _created = Membership.objects.get_or_create(user=user, organisation=organisation)
+def membership_request(*, user: User, organisation: Organisation, request=None) -> Membership:
+    """An existing user asks to join another organisation; its managers are told."""
+    membership, created = Membership.objects.get_or_create(user=user, organisation=organisation)
+    if created:
+        _notify_deciders(membership=membership, request=request)
     return membership
 
 

@@ -12,6 +12,16 @@ def _keys(email: str, ip: str) -> list[str]:
 
 
 def client_ip(request) -> str:
+    """The client's address; behind a trusted reverse proxy, the one it forwarded.
+
+    Only the last hop added by our own proxy is trusted: earlier entries of
+    X-Forwarded-For are written by the client and could be forged.
+    """
+    if settings.TRUSTED_PROXY_COUNT:
+        forwarded = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [h for h in forwarded if h]
+        if len(forwarded) >= settings.TRUSTED_PROXY_COUNT:
+            return forwarded[-settings.TRUSTED_PROXY_COUNT]
     return request.META.get("REMOTE_ADDR", "unknown")
 
 

@@ -1,10 +1,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
 
 from . import views
 from .forms import NewPasswordForm, ResetForm
 
 app_name = "accounts"
+
+# Breadcrumbs of the password reset pages (Django's views, configured here).
+_RESET_CRUMBS = {
+    "crumbs": [
+        (_("Connexion"), reverse_lazy("accounts:login")),
+        (_("Mot de passe oublié"), None),
+    ]
+}
 
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
@@ -16,9 +25,10 @@ urlpatterns = [
     path("profil/jetons/<int:pk>/revoquer/", views.token_revoke, name="token_revoke"),
     path(
         "mot-de-passe/oubli/",
-        auth_views.PasswordResetView.as_view(
+        views.PasswordResetView.as_view(
             form_class=ResetForm,
             template_name="accounts/password_reset_form.html",
+            extra_context=_RESET_CRUMBS,
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",
             success_url=reverse_lazy("accounts:password_reset_done"),
@@ -27,7 +37,9 @@ urlpatterns = [
     ),
     path(
         "mot-de-passe/oubli/envoye/",
-        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="accounts/password_reset_done.html", extra_context=_RESET_CRUMBS
+        ),
         name="password_reset_done",
     ),
     path(
@@ -35,6 +47,7 @@ urlpatterns = [
         views.PasswordResetConfirmView.as_view(
             form_class=NewPasswordForm,
             template_name="accounts/password_reset_confirm.html",
+            extra_context=_RESET_CRUMBS,
             success_url=reverse_lazy("accounts:password_reset_complete"),
         ),
         name="password_reset_confirm",
@@ -42,7 +55,7 @@ urlpatterns = [
     path(
         "mot-de-passe/nouveau/termine/",
         auth_views.PasswordResetCompleteView.as_view(
-            template_name="accounts/password_reset_complete.html"
+            template_name="accounts/password_reset_complete.html", extra_context=_RESET_CRUMBS
         ),
         name="password_reset_complete",
     ),

@@ -2,15 +2,16 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from citeia.core.exports import Column, export_response, requested_format
 from citeia.core.pagination import paginate
-from citeia.core.permissions import Action, can
+from citeia.core.permissions import Action, can, organisation_role
 
 from . import selectors, services, throttle
 from .forms import (
@@ -21,7 +22,7 @@ from .forms import (
     ProfileForm,
     SignUpForm,
 )
-from .models import ApiToken, MembershipStatus, OrganisationKind
+from .models import MembershipStatus, OrganisationKind
 
 INVALID = 422  # a submitted form with errors: re-rendered, nothing saved
 
@@ -36,15 +37,8 @@ class LoginView(auth_views.LoginView):
         ip = throttle.client_ip(request)
         if throttle.is_locked(email, ip):
             form = self.get_form()
-            form.errors.clear()
-            form.add_error(
-                None,
-                _(
-                    "Trop de tentatives de connexion échouées. Par sécurité, réessayez dans "
-                    "%(minutes)d minutes ou réinitialisez votre mot de passe."
-                )
-                % {"minutes": max(1, throttle.settings.LOGIN_THROTTLE_WINDOW // 60)},
-            )
+            form.throttled_minutes = max(1, throttle.settings.LOGIN_THROTTLE_WINDOW // 60)
+            form.is_valid()
             return self.render_to_response(self.get_context_data(form=form), status=429)
         response = super().post(request, *args, **kwargs)
         if request.user.is_authenticated:
@@ -61,6 +55,11 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         context["crumbs"] = [(_("Connexion"), None)]
         return context
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=INVALID)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -80,7 +79,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 def signup(request):
     if request.user.is_authenticated:
         return redirect("accounts:profile")
-    form = SignUpForm(request.POST or None)
+    form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
@@ -167,7 +166,7 @@ def join_organisation(request):
             status=INVALID,
         )
     membership = services.membership_request(
-        user=request.user, organisation=form.cleaned_data["organisation"]
+        user=request.user, organisation=form.cleaned_data["organisation"], request=request
     )
     if membership.status == MembershipStatus.PENDING:
         messages.success(
@@ -205,7 +204,7 @@ def token_create(request):
 @login_required
 def token_revoke(request, pk: int):
     """GET asks for confirmation on its own page; POST revokes."""
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user, revoked_at__isnull=True)
+    token = selectors.get_api_token_for_user(request.user, pk)
     if request.method != "POST":
         return render(
             request,
@@ -228,14 +227,14 @@ def token_revoke(request, pk: int):
 
 
 ORGANISATION_COLUMNS = [
-    Column("slug", gettext_lazy("identifiant")),
-    Column("name", gettext_lazy("nom")),
-    Column("kind", gettext_lazy("type")),
-    Column("siren", gettext_lazy("siren")),
-    Column("territory", gettext_lazy("territoire"), "territory.code"),
-    Column("insee_code", gettext_lazy("code_insee"), "commune.insee_code"),
-    Column("website", gettext_lazy("site_web")),
-    Column("is_demo", gettext_lazy("donnee_de_demonstration")),
+    Column("slug", pgettext_lazy("colonne d'export", "identifiant")),
+    Column("name", pgettext_lazy("colonne d'export", "nom")),
+    Column("kind", pgettext_lazy("colonne d'export", "type")),
+    Column("siren", pgettext_lazy("colonne d'export", "siren")),
+    Column("territory", pgettext_lazy("colonne d'export", "territoire"), "territory.code"),
+    Column("insee_code", pgettext_lazy("colonne d'export", "code_insee"), "commune.insee_code"),
+    Column("website", pgettext_lazy("colonne d'export", "site_web")),
+    Column("is_demo", pgettext_lazy("colonne d'export", "donnee_de_demonstration")),
 ]
 
 
@@ -271,9 +270,7 @@ def organisation_list(request):
 def organisation_detail(request, slug: str):
     organisation = selectors.get_organisation_for_user(request.user, slug)
     may_manage = can(request.user, Action.MANAGE_MEMBERS, organisation)
-    role = (
-        request.user.active_roles().get(organisation.pk) if request.user.is_authenticated else None
-    )
+    role = organisation_role(request.user, organisation)
     context = {
         "organisation": organisation,
         "may_manage": may_manage,
@@ -321,13 +318,17 @@ def membership_decide(request, pk: int):
     if approve and not form.is_valid():
         messages.error(request, _("Choisissez un rôle valide avant de valider la demande."))
         return redirect("accounts:organisation_members", membership.organisation.slug)
-    services.membership_decide(
-        membership=membership,
-        actor=request.user,
-        approve=approve,
-        role=form.cleaned_data["role"] if approve else membership.role,
-        request=request,
-    )
+    try:
+        services.membership_decide(
+            membership=membership,
+            actor=request.user,
+            approve=approve,
+            role=form.cleaned_data["role"] if approve else membership.role,
+            request=request,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("accounts:organisation_members", membership.organisation.slug)
     if approve:
         messages.success(
             request, _("%(name)s a rejoint l'organisation.") % {"name": membership.user.full_name}
@@ -347,10 +348,14 @@ def membership_role(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("Choisissez un rôle valide."))
     else:
-        services.membership_change_role(
-            membership=membership, actor=request.user, role=form.cleaned_data["role"]
-        )
-        messages.success(
-            request, _("Le rôle de %(name)s est modifié.") % {"name": membership.user.full_name}
-        )
+        try:
+            services.membership_change_role(
+                membership=membership, actor=request.user, role=form.cleaned_data["role"]
+            )
+        except services.LastManagerError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("Le rôle de %(name)s est modifié.") % {"name": membership.user.full_name}
+            )
     return redirect("accounts:organisation_members", membership.organisation.slug)

@@ -1,5 +1,7 @@
 """Neutralise spreadsheet formula injection in exported cells (OWASP CSV injection)."""
 
+from decimal import Decimal
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -12,7 +14,7 @@ def neutralise_cell(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "oui" if value else "non"
-    if isinstance(value, int | float):
+    if isinstance(value, int | float | Decimal):
         return str(value)
     text = str(value)
     if text.startswith(FORMULA_PREFIXES):

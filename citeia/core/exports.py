@@ -14,7 +14,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from .csvsafe import neutralise_cell
 
@@ -62,12 +64,19 @@ def _iterate(rows: Iterable[Any]) -> Iterator[Any]:
     return iter(rows)
 
 
+def _cell(value: Any) -> Any:
+    # Yes/no in the reader's language; JSON keeps true/false.
+    if isinstance(value, bool):
+        return gettext("oui") if value else gettext("non")
+    return value
+
+
 def csv_lines(rows: Iterable[Any], columns: list[Column], *, delimiter: str = ",") -> Iterator[str]:
     writer = csv.writer(_Echo(), delimiter=delimiter, lineterminator="\r\n")
     # The BOM tells spreadsheet software the file is UTF-8.
     yield "\ufeff" + writer.writerow([str(column.label) for column in columns])
     for row in _iterate(rows):
-        yield writer.writerow([neutralise_cell(column.value(row)) for column in columns])
+        yield writer.writerow([neutralise_cell(_cell(column.value(row))) for column in columns])
 
 
 def json_chunks(rows: Iterable[Any], columns: list[Column]) -> Iterator[str]:
@@ -81,8 +90,16 @@ def json_chunks(rows: Iterable[Any], columns: list[Column]) -> Iterator[str]:
 
 
 def requested_format(request) -> str | None:
+    """`csv` or `json` from `?format=`, None when absent; any other value is a 404."""
     fmt = request.GET.get("format")
-    return fmt if fmt in EXPORT_FORMATS else None
+    if not fmt:
+        return None
+    if fmt not in EXPORT_FORMATS:
+        raise Http404(
+            _("Format d'export inconnu « %(format)s » : utilisez csv ou json.")
+            % {"format": fmt[:20]}
+        )
+    return fmt
 
 
 def export_response(

@@ -34,6 +34,24 @@ class LanguageMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
 
+class RejectNulMiddleware:
+    """A NUL character in the address is never legitimate, and PostgreSQL refuses it in
+    text: answer 400 before any view can trip over it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # The API validates its own parameters and answers 422 in JSON.
+        if request.path.startswith("/api/"):
+            return self.get_response(request)
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            from .views import bad_request
+
+            return bad_request(request)
+        return self.get_response(request)
+
+
 class SecurityHeadersMiddleware:
     """Adds the headers Django's SecurityMiddleware does not set itself."""
 

@@ -4,7 +4,8 @@ Rules are written once, here. An object takes part by exposing:
 
 - ``owner_organisation`` (the organisation responsible for it, or None),
 - ``is_public`` (True when published and readable by anyone),
-- ``in_review`` (optional: True while waiting for an expert or the programme team),
+- ``in_review`` (optional: True while waiting for an expert or the programme team; only
+  then may they review it),
 
 and an app may tune who publishes with a class attribute
 ``publish_by_owner_manager`` (the register lets a commune's manager publish its own
@@ -56,6 +57,9 @@ def organisation_role(user: Any, organisation: Any) -> str | None:
     """The user's active role in the organisation, or None. Memberships are cached per user."""
     if organisation is None or not getattr(user, "is_authenticated", False):
         return None
+    # A deactivated account keeps its memberships (for history) but no longer acts with them.
+    if not user.is_active:
+        return None
     return user.active_roles().get(organisation.pk)
 
 
@@ -86,7 +90,9 @@ def can(user: Any, action: Action | str, obj: Any) -> bool:
     if action == Action.DELETE:
         return has_org_role(user, owner, MemberRole.MANAGER) and not is_public
     if action == Action.REVIEW:
-        return programme or role == PlatformRole.EXPERT
+        # Only what its owner submitted: a draft is not reviewed, nor is a published record
+        # (it goes back to review through a new submission).
+        return in_review and (programme or role == PlatformRole.EXPERT)
     if action == Action.PUBLISH:
         if programme:
             return True

@@ -1,8 +1,10 @@
-"""SIREN validation: nine digits and the Luhn checksum (INSEE)."""
+"""SIREN and SIRET validation: digits and the Luhn checksum (INSEE)."""
 
-# La Poste's establishments share this SIREN, whose digits do not pass Luhn;
-# INSEE validates them by digit sum modulo 5 instead.
+# La Poste's SIREN passes Luhn like any other, but the SIRET of its establishments
+# (this SIREN followed by a five-digit NIC) do not: INSEE checks them by digit sum
+# modulo 5 instead. Its head office keeps the ordinary Luhn check.
 LA_POSTE_SIREN = "356000000"
+LA_POSTE_HEAD_OFFICE_SIRET = "35600000000048"
 
 
 def luhn_is_valid(digits: str) -> bool:
@@ -22,10 +24,23 @@ def normalise_siren(raw: str) -> str:
     return "".join(char for char in raw if char not in " .\u00a0\u202f")
 
 
+def _digits(raw: str, length: int) -> str | None:
+    number = normalise_siren(raw)
+    if len(number) != length or not number.isascii() or not number.isdigit():
+        return None
+    return number
+
+
 def siren_is_valid(raw: str) -> bool:
-    siren = normalise_siren(raw)
-    if len(siren) != 9 or not siren.isascii() or not siren.isdigit():
+    siren = _digits(raw, 9)
+    return siren is not None and luhn_is_valid(siren)
+
+
+def siret_is_valid(raw: str) -> bool:
+    """A SIRET: the SIREN and a five-digit establishment number (NIC), 14 digits."""
+    siret = _digits(raw, 14)
+    if siret is None or not siren_is_valid(siret[:9]):
         return False
-    if siren == LA_POSTE_SIREN:
-        return True
-    return luhn_is_valid(siren)
+    if siret.startswith(LA_POSTE_SIREN) and siret != LA_POSTE_HEAD_OFFICE_SIRET:
+        return sum(int(char) for char in siret) % 5 == 0
+    return luhn_is_valid(siret)

@@ -1,5 +1,6 @@
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -61,14 +62,18 @@ def permission_denied(request, exception=None):
 def page_not_found(request, exception=None):
     reason = ""
     if exception is not None and exception.args and isinstance(exception.args[0], str):
-        # Our own Http404 messages are written for people; Django's internal ones are dicts.
+        # Our own Http404 messages are written for people; Django's internal ones are dicts,
+        # except get_object_or_404's English "No Model matches the given query.", not shown.
         reason = exception.args[0]
+        if reason.endswith("matches the given query."):
+            reason = ""
     return _error(request, "404.html", 404, reason)
 
 
 def server_error(request):
-    # No context processors that could fail again: a plain render of a static template.
-    return render(request, "500.html", status=500)
+    # No request context: the context processors (session, user, messages) may be what
+    # failed. A plain render of a static template, as Django's own handler does.
+    return HttpResponseServerError(loader.get_template("500.html").render())
 
 
 def csrf_failure(request, reason=""):

@@ -1,9 +1,9 @@
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Path, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from citeia.core.api import COMMON_ERRORS, NOT_FOUND, PUBLIC, Pagination
+from citeia.core.api import COMMON_ERRORS, NO_NUL, NOT_FOUND, PUBLIC, Pagination
 
 from . import selectors
 
@@ -62,7 +62,7 @@ def list_territories(request):
     openapi_extra=PUBLIC,
     summary="Un territoire",
 )
-def get_territory(request, code: str):
+def get_territory(request, code: str = Path(..., pattern=NO_NUL)):
     try:
         return selectors.get_territory(code)
     except Http404 as exc:
@@ -76,7 +76,11 @@ def get_territory(request, code: str):
     summary="Les communes",
 )
 @paginate(Pagination, page_size=50)
-def list_communes(request, territory: str = "", department: str = ""):
+def list_communes(
+    request,
+    territory: str = Query("", pattern=NO_NUL),
+    department: str = Query("", pattern=NO_NUL),
+):
     """Communes, filtrables par territoire (`T6`) et par département (`93`)."""
     selected = None
     if territory:
@@ -93,7 +97,7 @@ def list_communes(request, territory: str = "", department: str = ""):
     openapi_extra=PUBLIC,
     summary="Une commune",
 )
-def get_commune(request, insee_code: str):
+def get_commune(request, insee_code: str = Path(..., pattern=NO_NUL)):
     try:
         return selectors.get_commune(insee_code)
     except Http404 as exc:

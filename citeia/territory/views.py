@@ -1,8 +1,9 @@
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from citeia.core.exports import Column, export_response, requested_format
 
@@ -10,23 +11,25 @@ from . import selectors
 from .maps import build_map, territory_fill
 
 COMMUNE_COLUMNS = [
-    Column("insee_code", gettext_lazy("code_insee")),
-    Column("name", gettext_lazy("nom")),
-    Column("department_code", gettext_lazy("departement")),
-    Column("territory_code", gettext_lazy("territoire"), "territory.code"),
-    Column("territory_name", gettext_lazy("nom_territoire"), "territory.name"),
-    Column("population", gettext_lazy("population")),
-    Column("population_year", gettext_lazy("annee_population")),
+    Column("insee_code", pgettext_lazy("colonne d'export", "code_insee")),
+    Column("name", pgettext_lazy("colonne d'export", "nom")),
+    Column("department_code", pgettext_lazy("colonne d'export", "departement")),
+    Column("territory_code", pgettext_lazy("colonne d'export", "territoire"), "territory.code"),
+    Column("territory_name", pgettext_lazy("colonne d'export", "nom_territoire"), "territory.name"),
+    Column("population", pgettext_lazy("colonne d'export", "population")),
+    Column("population_year", pgettext_lazy("colonne d'export", "annee_population")),
 ]
 
 TERRITORY_COLUMNS = [
-    Column("code", gettext_lazy("code")),
-    Column("name", gettext_lazy("nom")),
-    Column("siren", gettext_lazy("siren")),
-    Column("kind", gettext_lazy("nature")),
-    Column("seat_insee_code", gettext_lazy("siege_code_insee"), "seat.insee_code"),
-    Column("commune_count", gettext_lazy("nombre_communes")),
-    Column("population", gettext_lazy("population"), "population_total"),
+    Column("code", pgettext_lazy("colonne d'export", "code")),
+    Column("name", pgettext_lazy("colonne d'export", "nom")),
+    Column("siren", pgettext_lazy("colonne d'export", "siren")),
+    Column("kind", pgettext_lazy("colonne d'export", "nature")),
+    Column(
+        "seat_insee_code", pgettext_lazy("colonne d'export", "siege_code_insee"), "seat.insee_code"
+    ),
+    Column("commune_count", pgettext_lazy("colonne d'export", "nombre_communes")),
+    Column("population", pgettext_lazy("colonne d'export", "population"), "population_total"),
 ]
 
 
@@ -34,9 +37,16 @@ def _legend(territories):
     return [(territory, territory_fill(territory.number)) for territory in territories]
 
 
+def _lazy_communes_and_map(map_of, **filters):
+    """The commune list and its map, computed only if the cached fragment is missing."""
+    communes = SimpleLazyObject(lambda: list(selectors.communes(**filters)))
+    return communes, SimpleLazyObject(lambda: map_of(communes))
+
+
 def overview(request):
     territories = list(selectors.territories_with_figures())
-    communes = list(selectors.communes(sort=request.GET.get("tri", "name")))
+    sort = request.GET.get("tri", "name")
+    communes, svg_map = _lazy_communes_and_map(build_map, sort=sort)
     return render(
         request,
         "territory/overview.html",
@@ -44,7 +54,9 @@ def overview(request):
             "territories": territories,
             "legend": _legend(territories),
             "communes": communes,
-            "map": build_map(communes),
+            "commune_count": sum(t.commune_count for t in territories),
+            "sort": sort,
+            "map": svg_map,
             "population": sum(t.population_total or 0 for t in territories),
             "crumbs": [(_("Territoire"), None)],
         },
@@ -83,14 +95,18 @@ def commune_list(request):
 
 def territory_detail(request, code: str):
     territory = selectors.get_territory(code)
-    communes = list(selectors.communes(territory=territory, sort=request.GET.get("tri", "name")))
+    sort = request.GET.get("tri", "name")
+    communes, svg_map = _lazy_communes_and_map(
+        lambda rows: build_map(rows, label_territories=False), territory=territory, sort=sort
+    )
     return render(
         request,
         "territory/territory_detail.html",
         {
             "territory": territory,
             "communes": communes,
-            "map": build_map(communes, label_territories=False),
+            "sort": sort,
+            "map": svg_map,
             "organisation": territory.organisations.filter(kind__in=["ept", "commune"]).first(),
             "crumbs": [(_("Territoire"), reverse("territory:overview")), (territory.name, None)],
         },
@@ -99,7 +115,10 @@ def territory_detail(request, code: str):
 
 def commune_detail(request, insee_code: str):
     commune = selectors.get_commune(insee_code)
-    neighbours = list(selectors.communes(territory=commune.territory))
+    _neighbours, svg_map = _lazy_communes_and_map(
+        lambda rows: build_map(rows, current=commune, label_territories=False),
+        territory=commune.territory,
+    )
     organisation = getattr(commune, "organisation", None)
     return render(
         request,
@@ -107,7 +126,7 @@ def commune_detail(request, insee_code: str):
         {
             "commune": commune,
             "organisation": organisation,
-            "map": build_map(neighbours, current=commune, label_territories=False),
+            "map": svg_map,
             "crumbs": [
                 (_("Territoire"), reverse("territory:overview")),
                 (commune.territory.name, commune.territory.get_absolute_url()),

@@ -57,9 +57,9 @@ def export_links(context, label: str = ""):
         for key, value in extra.items():
             params[key] = value
         links.append(format_html('<a href="?{}" download>{}</a>', params.urlencode(), text))
-    prefix = label or _("Télécharger")
+    prefix = label or _("Télécharger :")
     return format_html(
-        '<span class="caption-tools">{} : {}</span>',
+        '<span class="caption-tools">{} {}</span>',
         prefix,
         format_html_join(" · ", "{}", ((link,) for link in links)),
     )

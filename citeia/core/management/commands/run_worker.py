@@ -8,6 +8,7 @@ import threading
 from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from citeia.core.models import WorkerHeartbeat
@@ -50,6 +51,11 @@ class Command(DbWorkerCommand):
     help = "Exécute les tâches de fond en file d'attente et signale sa présence (heartbeat)."
 
     def handle(self, *args, **options):
+        reloading = options["reload"] and not options["batch"]
+        if reloading and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
+            # The autoreloader's parent only watches files and restarts its child, which
+            # runs the tasks: the child beats, so a dead child is not hidden by its parent.
+            return super().handle(*args, **options)
         heartbeat = Heartbeat(options["worker_id"][:64], settings.WORKER_HEARTBEAT_SECONDS)
         heartbeat.beat()
         heartbeat.start()
@@ -57,3 +63,6 @@ class Command(DbWorkerCommand):
             return super().handle(*args, **options)
         finally:
             heartbeat.stopped.set()
+            # Let the heartbeat remove its row, so /healthz stops counting this worker now
+            # rather than when the row grows stale.
+            heartbeat.join(timeout=5)

@@ -118,7 +118,7 @@ TEMPLATES = [
 
 # Database: SQLite under var/ unless DATABASE_URL says otherwise.
 _default_sqlite = f"sqlite:///{VAR_DIR / 'citeia.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", _default_sqlite))}
+DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL") or _default_sqlite)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web server and the worker write concurrently;
     # IMMEDIATE transactions avoid "database is locked" on lock upgrades.

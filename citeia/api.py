@@ -6,6 +6,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from citeia.accounts.api import router as accounts_router
 from citeia.accounts.auth import OptionalBearer
+from citeia.catalogue.api import router as catalogue_router
 from citeia.territory.api import router as territory_router
 
 api = NinjaAPI(
@@ -21,6 +22,7 @@ api = NinjaAPI(
 )
 api.add_router("/", territory_router)
 api.add_router("/", accounts_router)
+api.add_router("/catalogue", catalogue_router)
 
 # Last: any other path under /api/ answers in JSON, like the endpoints, not with an HTML page.
 fallback = Router(auth=None)

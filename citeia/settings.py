@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "citeia.core",
     "citeia.accounts",
     "citeia.territory",
+    "citeia.catalogue",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

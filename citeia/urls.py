@@ -14,6 +14,7 @@ admin.site.index_title = _("Gestion de la plateforme")
 urlpatterns = [
     path("", include("citeia.core.urls")),
     path("territoire/", include("citeia.territory.urls")),
+    path("catalogue/", include("citeia.catalogue.urls")),
     path("", include("citeia.accounts.urls")),
     path("langue/", set_language, name="set_language"),
     path("api/", api.urls),

@@ -53,6 +53,10 @@ PUBLIC_PAGES = [
     "/accessibilite/",
     "/mentions-legales/",
     "/donnees-personnelles/",
+    "/donnees-ouvertes/",
+    "/catalogue/",
+    "/catalogue/guide/",
+    "/catalogue/classement/",
 ]
 NOT_FOUND = "/territoire/communes/99999/"
 

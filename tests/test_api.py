@@ -320,6 +320,8 @@ def test_openapi_schema_is_valid_and_lists_every_endpoint(client):
         "/api/organisations",
         "/api/organisations/{slug}",
         "/api/me",
+        "/api/catalogue/solutions",
+        "/api/catalogue/solutions/{slug}",
     }
     assert raw["components"]["securitySchemes"]["OptionalBearer"]["scheme"] == "bearer"
     # Validates the document against the OpenAPI meta-schema.

@@ -18,6 +18,7 @@ PUBLIC_PAGES = [
     "/accessibilite/",
     "/mentions-legales/",
     "/donnees-personnelles/",
+    "/donnees-ouvertes/",
     "/territoire/",
     "/territoire/?tri=-population",
     "/territoire/T1/",

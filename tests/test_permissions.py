@@ -18,7 +18,17 @@ from .factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-ACTIONS = ["view", "create", "change", "delete", "submit", "review", "publish", "manage_members"]
+ACTIONS = [
+    "view",
+    "create",
+    "change",
+    "delete",
+    "submit",
+    "review",
+    "publish",
+    "manage_members",
+    "evaluate",
+]
 
 ROLES = [
     "anonymous",
@@ -53,75 +63,76 @@ def _table(text: str) -> dict[str, dict[str, bool]]:
 
 # A draft: not submitted, not published. Only its organisation and the programme team see it.
 DRAFT = _table("""
-#                 view create change delete submit review publish manage_members
-anonymous          .     .      .      .      .      .      .       .
-authenticated      .     .      .      .      .      .      .       .
-pending            .     .      .      .      .      .      .       .
-member             x     .      .      .      .      .      .       .
-editor             x     x      x      .      x      .      .       .
-manager            x     x      x      x      x      .      .       x
-member_other       .     .      .      .      .      .      .       .
-editor_other       .     .      .      .      .      .      .       .
-manager_other      .     .      .      .      .      .      .       .
-expert             .     .      .      .      .      .      .       .
-programme_team     x     .      .      .      .      .      x       x
-administrator      x     x      x      x      x      x      x       x
-inactive_manager   .     .      .      .      .      .      .       .
+#                 view create change delete submit review publish manage_members evaluate
+anonymous          .     .      .      .      .      .      .       .       .
+authenticated      .     .      .      .      .      .      .       .       .
+pending            .     .      .      .      .      .      .       .       .
+member             x     .      .      .      .      .      .       .       .
+editor             x     x      x      .      x      .      .       .       .
+manager            x     x      x      x      x      .      .       x       .
+member_other       .     .      .      .      .      .      .       .       .
+editor_other       .     .      .      .      .      .      .       .       .
+manager_other      .     .      .      .      .      .      .       .       .
+expert             .     .      .      .      .      .      .       .       .
+programme_team     x     .      .      .      .      .      x       x       .
+administrator      x     x      x      x      x      x      x       x       x
+inactive_manager   .     .      .      .      .      .      .       .       .
 """)
 
 # Submitted and waiting for review: experts now see it and may review it.
 IN_REVIEW = _table("""
-#                 view create change delete submit review publish manage_members
-anonymous          .     .      .      .      .      .      .       .
-authenticated      .     .      .      .      .      .      .       .
-pending            .     .      .      .      .      .      .       .
-member             x     .      .      .      .      .      .       .
-editor             x     x      x      .      x      .      .       .
-manager            x     x      x      x      x      .      .       x
-member_other       .     .      .      .      .      .      .       .
-editor_other       .     .      .      .      .      .      .       .
-manager_other      .     .      .      .      .      .      .       .
-expert             x     .      .      .      .      x      .       .
-programme_team     x     .      .      .      .      x      x       x
-administrator      x     x      x      x      x      x      x       x
-inactive_manager   .     .      .      .      .      .      .       .
+#                 view create change delete submit review publish manage_members evaluate
+anonymous          .     .      .      .      .      .      .       .       .
+authenticated      .     .      .      .      .      .      .       .       .
+pending            .     .      .      .      .      .      .       .       .
+member             x     .      .      .      .      .      .       .       .
+editor             x     x      x      .      x      .      .       .       .
+manager            x     x      x      x      x      .      .       x       .
+member_other       .     .      .      .      .      .      .       .       .
+editor_other       .     .      .      .      .      .      .       .       .
+manager_other      .     .      .      .      .      .      .       .       .
+expert             x     .      .      .      .      x      .       .       .
+programme_team     x     .      .      .      .      x      x       x       .
+administrator      x     x      x      x      x      x      x       x       x
+inactive_manager   .     .      .      .      .      .      .       .       .
 """)
 
 # Published: everyone reads it; a published record is no longer deleted, only changed
-# (its history is kept).
+# (its history is kept). Experts and the programme team evaluate it (catalogue reviews),
+# never its own organisation's members.
 PUBLISHED = _table("""
-#                 view create change delete submit review publish manage_members
-anonymous          x     .      .      .      .      .      .       .
-authenticated      x     .      .      .      .      .      .       .
-pending            x     .      .      .      .      .      .       .
-member             x     .      .      .      .      .      .       .
-editor             x     x      x      .      x      .      .       .
-manager            x     x      x      .      x      .      .       x
-member_other       x     .      .      .      .      .      .       .
-editor_other       x     .      .      .      .      .      .       .
-manager_other      x     .      .      .      .      .      .       .
-expert             x     .      .      .      .      .      .       .
-programme_team     x     .      .      .      .      .      x       x
-administrator      x     x      x      x      x      x      x       x
-inactive_manager   x     .      .      .      .      .      .       .
+#                 view create change delete submit review publish manage_members evaluate
+anonymous          x     .      .      .      .      .      .       .       .
+authenticated      x     .      .      .      .      .      .       .       .
+pending            x     .      .      .      .      .      .       .       .
+member             x     .      .      .      .      .      .       .       .
+editor             x     x      x      .      x      .      .       .       .
+manager            x     x      x      .      x      .      .       x       .
+member_other       x     .      .      .      .      .      .       .       .
+editor_other       x     .      .      .      .      .      .       .       .
+manager_other      x     .      .      .      .      .      .       .       .
+expert             x     .      .      .      .      .      .       .       x
+programme_team     x     .      .      .      .      .      x       x       x
+administrator      x     x      x      x      x      x      x       x       x
+inactive_manager   x     .      .      .      .      .      .       .       .
 """)
 
 # A record whose app lets the owner's manager publish (the public register of algorithms).
 DRAFT_PUBLISHED_BY_OWNER = _table("""
-#                 view create change delete submit review publish manage_members
-anonymous          .     .      .      .      .      .      .       .
-authenticated      .     .      .      .      .      .      .       .
-pending            .     .      .      .      .      .      .       .
-member             x     .      .      .      .      .      .       .
-editor             x     x      x      .      x      .      .       .
-manager            x     x      x      x      x      .      x       x
-member_other       .     .      .      .      .      .      .       .
-editor_other       .     .      .      .      .      .      .       .
-manager_other      .     .      .      .      .      .      .       .
-expert             .     .      .      .      .      .      .       .
-programme_team     x     .      .      .      .      .      x       x
-administrator      x     x      x      x      x      x      x       x
-inactive_manager   .     .      .      .      .      .      .       .
+#                 view create change delete submit review publish manage_members evaluate
+anonymous          .     .      .      .      .      .      .       .       .
+authenticated      .     .      .      .      .      .      .       .       .
+pending            .     .      .      .      .      .      .       .       .
+member             x     .      .      .      .      .      .       .       .
+editor             x     x      x      .      x      .      .       .       .
+manager            x     x      x      x      x      .      x       x       .
+member_other       .     .      .      .      .      .      .       .       .
+editor_other       .     .      .      .      .      .      .       .       .
+manager_other      .     .      .      .      .      .      .       .       .
+expert             .     .      .      .      .      .      .       .       .
+programme_team     x     .      .      .      .      .      x       x       .
+administrator      x     x      x      x      x      x      x       x       x
+inactive_manager   .     .      .      .      .      .      .       .       .
 """)
 
 # The organisation itself: its page is public; its managers and the programme team manage

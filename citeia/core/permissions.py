@@ -27,6 +27,7 @@ class Action(StrEnum):
     REVIEW = "review"
     PUBLISH = "publish"
     MANAGE_MEMBERS = "manage_members"
+    EVALUATE = "evaluate"
 
 
 class PlatformRole(StrEnum):
@@ -93,6 +94,14 @@ def can(user: Any, action: Action | str, obj: Any) -> bool:
         # Only what its owner submitted: a draft is not reviewed, nor is a published record
         # (it goes back to review through a new submission).
         return in_review and (programme or role == PlatformRole.EXPERT)
+    if action == Action.EVALUATE:
+        # An expert's evaluation of something published (a catalogue solution), never
+        # by a member of the organisation that owns it: nobody judges their own product.
+        return (
+            is_public
+            and (programme or role == PlatformRole.EXPERT)
+            and organisation_role(user, owner) is None
+        )
     if action == Action.PUBLISH:
         if programme:
             return True

@@ -1,7 +1,33 @@
+from functools import cache
+
 from django.db.models import Count, Q, Sum
 
 from citeia.accounts.models import Organisation, OrganisationKind
 from citeia.territory.models import Commune, Territory
+
+
+@cache
+def api_operations() -> list[dict]:
+    """The API's operations (method, path, summary, parameters) read from its schema."""
+    from citeia.api import api
+
+    schema = api.get_openapi_schema(path_prefix="/api")
+    operations = []
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            operations.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": operation.get("summary", ""),
+                    "description": (operation.get("description") or "").strip(),
+                    "tag": (operation.get("tags") or [""])[0],
+                    "parameters": [
+                        p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"
+                    ],
+                }
+            )
+    return operations
 
 
 def home_figures() -> dict[str, int]:

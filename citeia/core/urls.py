@@ -9,6 +9,7 @@ urlpatterns = [
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("mentions-legales/", views.legal, name="legal"),
     path("donnees-personnelles/", views.privacy, name="privacy"),
+    path("donnees-ouvertes/", views.open_data, name="open_data"),
     path("healthz", views.healthz, name="healthz"),
     path("bench/constant", views.constant, name="constant"),
 ]

@@ -25,6 +25,18 @@ def privacy(request):
     return render(request, "core/privacy.html", {"crumbs": [(_("Données personnelles"), None)]})
 
 
+def open_data(request):
+    """Plain-French guide to the downloads and the API, generated from the OpenAPI schema."""
+    return render(
+        request,
+        "core/open_data.html",
+        {
+            "operations": selectors.api_operations(),
+            "crumbs": [(_("Données ouvertes et API"), None)],
+        },
+    )
+
+
 @never_cache
 @require_GET
 def healthz(request):

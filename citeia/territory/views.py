@@ -5,6 +5,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from citeia.catalogue import selectors as catalogue_selectors
 from citeia.core.exports import Column, export_response, requested_format
 
 from . import selectors
@@ -120,12 +121,14 @@ def commune_detail(request, insee_code: str):
         territory=commune.territory,
     )
     organisation = getattr(commune, "organisation", None)
+    commune_solutions = catalogue_selectors.solutions_used_by(organisation)
     return render(
         request,
         "territory/commune_detail.html",
         {
             "commune": commune,
             "organisation": organisation,
+            "commune_solutions": commune_solutions,
             "map": svg_map,
             "crumbs": [
                 (_("Territoire"), reverse("territory:overview")),

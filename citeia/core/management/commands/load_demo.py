@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from citeia.accounts.demo import load_demo_accounts
+from citeia.catalogue.demo import demo_catalogue_accounts, load_demo_catalogue
 
 
 class Command(BaseCommand):
@@ -29,12 +30,19 @@ class Command(BaseCommand):
             credentials.write_text(password + "\n")
             credentials.chmod(0o600)
         accounts = load_demo_accounts(password=password)
+        catalogue = load_demo_catalogue(password=password)
         self.stdout.write("")
         self.stdout.write(
             "Comptes de démonstration (mot de passe commun, stocké dans var/demo-password.txt) :"
         )
         for account in accounts:
             self.stdout.write(f"  {account.email:45} {account.role_label}")
+        for email, label in demo_catalogue_accounts():
+            self.stdout.write(f"  {email:45} {label}")
         self.stdout.write(f"  mot de passe : {password}")
+        self.stdout.write(
+            "Catalogue de démonstration : {solutions} solutions de {vendors} fournisseurs "
+            "fictifs, {reviews} évaluations d'experts.".format(**catalogue)
+        )
         self.stdout.write(f"Administrateur de démo : {accounts[0].email} / {password}")
         self.stdout.write("")

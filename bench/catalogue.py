@@ -1,0 +1,1187 @@
+"""`make bench-catalogue`: the catalogue at the scale of issue #3, on SQLite and PostgreSQL.
+
+For each database, in a database of its own (never the configured one):
+`var/bench/catalogue.sqlite3` for SQLite, `citeia_bench` on BENCH_POSTGRES_URL for
+PostgreSQL, both created afresh and removed at the end unless --keep:
+
+1. `manage.py migrate`, `createcachetable`, `collectstatic` (static files and the rest
+   of var/ under var/bench/catalogue-var/, apart from the installation's own);
+2. generates, with `bulk_create`, 20,000 published solutions from 500 vendors,
+   60,000 expert reviews each scoring the six "criterion"-axis criteria of the current
+   grid, and 20,000 references by the communes; indexes them for search
+   (`search.reindex(Solution)`);
+3. in process, with Django's test client: SQL queries and time of one request for
+   three result sizes of each page (queries must not grow with the results), and
+   where the needs-profile ranking spends its time, against two SQL versions of it;
+4. serves with gunicorn (3 sync workers, DEBUG off) and, from a second process,
+   loads each page with locust (bench/locustfile.py): 20 clients for 30 s, the
+   minimal view first as the baseline.
+
+Prints a markdown block and writes it into docs/PERFORMANCE.md between
+<!-- bench:catalogue:start --> and <!-- bench:catalogue:end --> (appended at the end
+the first time); the rest of the file is left as it is.
+
+    SECRET_KEY=... .venv/bin/python bench/catalogue.py
+    ... bench/catalogue.py --databases sqlite     one database only
+    ... bench/catalogue.py --keep                 keep the generated databases
+    ... bench/catalogue.py --reuse --keep         measure again without regenerating
+    BENCH_DURATION=5s BENCH_USERS=5 ... --scale 0.1 --no-report   try the harness
+"""
+
+import argparse
+import json
+import os
+import random
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+# The foundation benchmark's helpers: environment, HTTP, machine description.
+from run import load_average, machine, production_environment, stop
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+HOST, PORT = "127.0.0.1", 8766  # not make bench's port: both may be installed side by side
+USERS = int(os.environ.get("BENCH_USERS", "20"))
+DURATION = os.environ.get("BENCH_DURATION", "30s")
+WEB_WORKERS = 3
+OUT = ROOT / "var" / "bench"
+VAR_DIR = OUT / "catalogue-var"
+SQLITE_FILE = OUT / "catalogue.sqlite3"
+POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+POSTGRES_DB = "citeia_bench"
+REPORT = ROOT / "docs" / "PERFORMANCE.md"
+START, END = "<!-- bench:catalogue:start -->", "<!-- bench:catalogue:end -->"
+ALONE_REQUESTS = 10
+
+# Issue #3.
+SOLUTIONS, VENDORS, REVIEWS, REFERENCES, EXPERTS = 20_000, 500, 60_000, 20_000, 300
+REVIEWED_SHARE = 0.8  # solutions with at least one review; the others show "not reviewed"
+TARGET_P95_MS = 150
+SEED = 3
+
+CONSTANT = "/bench/constant"
+RANKING_WEIGHTS = {
+    "valeur-technologique": 3,
+    "innovation": 2,
+    "adequation-besoins": 5,
+    "souverainete-donnees": 4,
+    "cadre-juridique": 3,
+    "impact-environnemental": 1,
+}
+RANKING_MUST_HAVES = ["free_software", "hosted_in_eu"]
+
+
+def ranking_query(domain: str = "") -> str:
+    params = [(f"poids_{key}", weight) for key, weight in RANKING_WEIGHTS.items()]
+    params += [("exigence", key) for key in RANKING_MUST_HAVES]
+    if domain:
+        params.append(("domaine", domain))
+    return "/catalogue/classement/?" + urlencode(params)
+
+
+def search_query(q: str, domain: str, maturity: list[str], free: str, sort: str = "") -> str:
+    params = [("q", q), ("domaine", domain), *[("maturite", m) for m in maturity]]
+    params.append(("libre", free))
+    if sort:
+        params.append(("tri", sort))
+    return "/catalogue/?" + urlencode(params)
+
+
+# Three result sizes per page, the same parameters with other values: the query count
+# must not change with the number of results.
+SEARCH_SIZES = [
+    ("hydrolienne", "dechets", ["production"], "oui"),  # a rare word: ~20 results
+    ("dechets", "dechets", ["production"], "oui"),  # ~300, the page loaded by locust
+    ("collectivite", "relation-citoyen", ["production", "pilot"], "non"),  # ~2,000
+]
+RANKING_DOMAINS = ["tourisme", "dechets", "relation-citoyen"]  # ~300, ~1,900, ~3,700
+
+PAGES = [  # key, label, paths measured in process, path loaded by locust (or None)
+    ("minimal", "Minimal view (baseline)", [CONSTANT], CONSTANT),
+    (
+        "search",
+        "Search + 3 facets",
+        [search_query(*size) for size in SEARCH_SIZES],
+        search_query(*SEARCH_SIZES[1]),
+    ),
+    (
+        "search_note",
+        "Search + 3 facets, best score first",
+        [search_query(*size, sort="note") for size in SEARCH_SIZES],
+        search_query(*SEARCH_SIZES[1], sort="note"),
+    ),
+    ("ranking", "Needs ranking, all solutions", [ranking_query()], ranking_query()),
+    (
+        "ranking_domain",
+        "Needs ranking, one domain",
+        [ranking_query(domain) for domain in RANKING_DOMAINS],
+        None,
+    ),
+]
+LOADED = {key: loaded for key, _label, _paths, loaded in PAGES if loaded}
+
+
+# --- Generated content ----------------------------------------------------------------
+
+# Per domain: its relative frequency (skewed like a real catalogue: many citizen-relations
+# assistants, few tourism tools), a word for names, and sentences for summaries.
+_DOMAINS = """
+relation-citoyen 14 accueil
+    Répond aux questions des habitants sur les démarches en ligne.
+    Oriente les demandes reçues par courriel vers le bon service.
+deliberations-actes 8 délibérations
+    Prépare les projets de délibérations et vérifie les actes.
+    Résume les comptes rendus du conseil municipal.
+finances 8 budget
+    Prévoit les dépenses et les recettes du budget communal.
+    Détecte les anomalies dans les factures des fournisseurs.
+ressources-humaines 6 recrutement
+    Aide à rédiger les fiches de poste et à planifier les formations.
+    Répond aux questions des agents sur leurs congés.
+urbanisme 8 permis
+    Instruit plus vite les demandes de permis de construire.
+    Contrôle les déclarations préalables au regard du plan local d'urbanisme.
+sig 6 cartographie
+    Extrait les bâtiments et la voirie des images aériennes.
+    Met à jour le plan de la ville à partir des photographies.
+mobilite 7 mobilité
+    Compte les vélos et les piétons aux carrefours.
+    Optimise les itinéraires des navettes municipales.
+dechets 7 déchets
+    Optimise les tournées de collecte des déchets ménagers.
+    Repère les dépôts sauvages et les encombrants sur la voie publique.
+eau 5 eau
+    Détecte les fuites sur le réseau d'eau potable.
+    Prévoit les débits des eaux pluviales pendant les orages.
+energie-batiments 6 énergie
+    Pilote le chauffage des écoles et des gymnases.
+    Suit les consommations d'énergie des bâtiments communaux.
+espaces-verts 5 arbres
+    Surveille la santé des arbres d'alignement.
+    Valorise les déchets verts des parcs et jardins.
+action-sociale 5 solidarité
+    Aide les travailleurs sociaux à repérer les droits non demandés.
+    Simplifie les dossiers d'aide sociale des familles.
+education-enfance 5 écoles
+    Prévoit les effectifs des cantines scolaires.
+    Organise les inscriptions en crèche.
+culture-sport 4 médiathèque
+    Recommande des lectures aux usagers des médiathèques.
+    Gère les réservations des équipements sportifs.
+securite-prevention 3 prévention
+    Signale les incidents relevés par la police municipale.
+    Aide à prévenir les risques d'inondation.
+tourisme 1 tourisme
+    Traduit les informations touristiques en plusieurs langues.
+    Répond aux visiteurs de l'office de tourisme.
+sante 1.5 santé
+    Aide les centres municipaux de santé à gérer les rendez-vous.
+    Repère les personnes âgées isolées pendant les canicules.
+gestion-documentaire 5 archives
+    Classe et indexe les archives et les courriers.
+    Retrouve les documents dans la gestion électronique des documents.
+"""
+
+
+def _parse_domains(text: str) -> dict[str, tuple[float, str, list[str]]]:
+    domains: dict[str, tuple[float, str, list[str]]] = {}
+    sentences: list[str] = []
+    for line in text.strip().splitlines():
+        if line.startswith(" "):
+            sentences.append(line.strip())
+        else:
+            slug, weight, word = line.split()
+            sentences = []
+            domains[slug] = (float(weight), word, sentences)
+    return domains
+
+
+DOMAINS = _parse_domains(_DOMAINS)
+TECHNIQUES = {
+    "langage": "Comprend et rédige des textes en français grâce à un modèle de langage.",
+    "generative": "Génère des brouillons de courriers et de synthèses que l'agent relit.",
+    "vision": "Analyse les images et les vidéos des caméras et des drones.",
+    "prediction": "Prédit les besoins à partir des données historiques de la commune.",
+    "optimisation": "Calcule les meilleures tournées et les meilleurs plannings.",
+    "parole": "Transcrit les appels téléphoniques et les réunions.",
+    "recommandation": "Propose à chaque usager des contenus adaptés.",
+    "recherche": "Retrouve les informations pertinentes dans les documents de la collectivité.",
+}
+GENERIC = [
+    "Conçue pour les collectivités territoriales, elle s'intègre aux logiciels métier.",
+    "Les agents gardent la main sur chaque décision.",
+    "Le paramétrage se fait avec les équipes de la collectivité.",
+    "Un tableau de bord présente les indicateurs aux élus.",
+    "La documentation et l'assistance sont en français.",
+    "Les données de la collectivité sont chiffrées et ne servent pas à entraîner le modèle.",
+    "Une période d'essai de trois mois est proposée aux communes.",
+    "Les résultats sont expliqués et peuvent être contestés.",
+]
+RARE = "Expérimentée pour la surveillance d'une hydrolienne fluviale."
+NAME_HEADS = ["Assistant", "Copilote", "Analyseur", "Optimiseur", "Détecteur", "Agent", "Moteur"]
+VENDOR_SYLLABLES = ["Nu", "Ci", "Data", "Lu", "Vi", "Ter", "Agi", "Sy", "Pol", "Mé", "Gé", "Ora"]
+VENDOR_ENDINGS = ["méria", "tica", "lys", "nova", "tech", "logic", "sphère", "IA", "média"]
+LICENCES = ["AGPL-3.0-or-later", "MIT", "Apache-2.0", "EUPL-1.2", "GPL-3.0-or-later"]
+
+
+def _weighted(rng: random.Random, options: dict[str, float]) -> str:
+    return rng.choices(list(options), weights=list(options.values()))[0]
+
+
+def _counts(rng: random.Random, items: int, total: int) -> list[int]:
+    """`total` spread over `items`, at least one each (a review count per solution)."""
+    counts = [1] * items
+    for index in rng.choices(range(items), k=total - items):
+        counts[index] += 1
+    return counts
+
+
+def generate(scale: float) -> dict:
+    """Fill the (freshly migrated) database; returns counts and timings."""
+    from django.contrib.auth.hashers import make_password
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from citeia.accounts.models import Organisation, User
+    from citeia.catalogue.models import (
+        Criterion,
+        Domain,
+        GridAxis,
+        GridVersion,
+        Reference,
+        Review,
+        ReviewScore,
+        Solution,
+        SolutionStatus,
+        Technique,
+        VendorProfile,
+        VendorSize,
+    )
+    from citeia.core import search
+
+    rng = random.Random(SEED)
+    n_solutions, n_vendors = int(SOLUTIONS * scale), int(VENDORS * scale)
+    n_reviews, n_references = int(REVIEWS * scale), int(REFERENCES * scale)
+    n_experts = max(12, int(EXPERTS * scale))
+    started = time.perf_counter()
+    now = timezone.now()
+    grid = GridVersion.objects.order_by("-number").first()
+    criteria = list(Criterion.objects.filter(grid=grid, axis=GridAxis.ACTION1))
+    assert len(criteria) == 6, "the current grid should have six Action-1 criteria"
+    domains = {domain.slug: domain for domain in Domain.objects.all()}
+    techniques = {technique.slug: technique for technique in Technique.objects.all()}
+    assert set(DOMAINS) == set(domains) and set(TECHNIQUES) == set(techniques)
+    communes = list(Organisation.objects.filter(kind="commune").order_by("pk"))
+    unusable = make_password(None)
+
+    with transaction.atomic():
+        vendors = Organisation.objects.bulk_create(
+            Organisation(
+                name=f"{rng.choice(VENDOR_SYLLABLES)}{rng.choice(VENDOR_ENDINGS)} {i}",
+                slug=f"bench-fournisseur-{i}",
+                kind=rng.choices(["company", "association", "public_agency"], [8, 1, 1])[0],
+                website=f"https://fournisseur-{i}.example.fr",
+            )
+            for i in range(n_vendors)
+        )
+        VendorProfile.objects.bulk_create(
+            VendorProfile(organisation=vendor, size=rng.choice(VendorSize.values))
+            for vendor in vendors
+        )
+        experts = User.objects.bulk_create(
+            User(
+                email=f"experte-{i}@bench.invalid",
+                full_name=f"Experte {i}",
+                platform_role="expert",
+                password=unusable,
+            )
+            for i in range(n_experts)
+        )
+
+        solutions, solution_domains, solution_techniques = [], [], []
+        for i in range(n_solutions):
+            rare = i % 1000 == 7  # ~20 solutions for the smallest result size
+            slugs = list(
+                dict.fromkeys(
+                    ["dechets"] * rare
+                    + [
+                        _weighted(rng, {slug: d[0] for slug, d in DOMAINS.items()})
+                        for _ in range(rng.choices([1, 2, 3], [6, 3, 1])[0])
+                    ]
+                )
+            )
+            technique_slugs = rng.sample(list(TECHNIQUES), rng.choice([1, 1, 2]))
+            free = rare or rng.random() < 0.3
+            primary = DOMAINS[slugs[0]]
+            sentences = [rng.choice(DOMAINS[slug][2]) for slug in slugs]
+            sentences += [TECHNIQUES[slug] for slug in technique_slugs]
+            sentences += rng.sample(GENERIC, 4) + [RARE] * rare
+            solutions.append(
+                Solution(
+                    vendor=vendors[i % n_vendors],
+                    name=f"{rng.choice(NAME_HEADS)} {primary[1]} {i}",
+                    slug=f"bench-solution-{i}",
+                    summary=primary[2][0],
+                    description="\n\n".join(sentences),
+                    maturity="production"
+                    if rare
+                    else rng.choices(
+                        ["concept", "prototype", "pilot", "production"], [1, 1.5, 3, 4.5]
+                    )[0],
+                    licence=rng.choice(LICENCES) if free else "LicenseRef-Proprietary",
+                    is_free_software=free,
+                    deployment=rng.choices(["saas", "on_premise", "hybrid"], [6, 2, 2])[0],
+                    hosting=rng.choices(
+                        ["france", "eu", "non_eu", "customer", "unknown"], [4, 2, 1, 1, 2]
+                    )[0],
+                    personal_data=rng.choices(["none", "personal", "sensitive"], [3, 6, 1])[0],
+                    model_provenance=rng.choice(["own", "open_weights", "third_party_api"]),
+                    status=SolutionStatus.PUBLISHED,
+                    published_at=now - timedelta(days=rng.randrange(1, 1000)),
+                )
+            )
+            solution_domains.append(slugs)
+            solution_techniques.append(technique_slugs)
+        solutions = Solution.objects.bulk_create(solutions, batch_size=2000)
+        # "Recently updated" needs distinct dates: auto_now gave them all the same.
+        dates = [(now - timedelta(minutes=rng.randrange(0, 500_000)), s.pk) for s in solutions]
+        with connection.cursor() as cursor:
+            cursor.executemany("UPDATE catalogue_solution SET updated_at = %s WHERE id = %s", dates)
+        Solution.domains.through.objects.bulk_create(
+            (
+                Solution.domains.through(solution_id=solution.pk, domain_id=domains[slug].pk)
+                for solution, slugs in zip(solutions, solution_domains, strict=True)
+                for slug in slugs
+            ),
+            batch_size=5000,
+        )
+        Solution.techniques.through.objects.bulk_create(
+            (
+                Solution.techniques.through(
+                    solution_id=solution.pk, technique_id=techniques[slug].pk
+                )
+                for solution, slugs in zip(solutions, solution_techniques, strict=True)
+                for slug in slugs
+            ),
+            batch_size=5000,
+        )
+
+        reviewed = rng.sample(solutions, int(len(solutions) * REVIEWED_SHARE))
+        quality = {solution.pk: rng.uniform(0.5, 3.5) for solution in reviewed}
+        reviews = []
+        for solution, count in zip(reviewed, _counts(rng, len(reviewed), n_reviews), strict=True):
+            for expert in rng.sample(experts, min(count, len(experts))):
+                reviews.append(
+                    Review(
+                        solution=solution,
+                        expert=expert,
+                        grid=grid,
+                        summary="Solution évaluée sur pièces et lors d'une démonstration.",
+                    )
+                )
+        reviews = Review.objects.bulk_create(reviews, batch_size=5000)
+        ReviewScore.objects.bulk_create(
+            (
+                ReviewScore(
+                    review=review,
+                    criterion=criterion,
+                    score=(
+                        score := min(4, max(0, round(rng.gauss(quality[review.solution_id], 0.8))))
+                    ),
+                    justification=(
+                        f"Note {score} : constaté lors de la démonstration et dans la "
+                        f"documentation fournie ({criterion.name.lower()})."
+                    ),
+                )
+                for review in reviews
+                for criterion in criteria
+            ),
+            batch_size=5000,
+        )
+        pairs = set()
+        while len(pairs) < min(n_references, len(solutions) * len(communes) // 2):
+            pairs.add((rng.randrange(len(solutions)), rng.randrange(len(communes))))
+        Reference.objects.bulk_create(
+            (
+                Reference(
+                    solution=solutions[s],
+                    organisation=communes[c],
+                    status=rng.choices(
+                        ["exploring", "experimenting", "deployed", "abandoned"], [2, 3, 4, 1]
+                    )[0],
+                )
+                for s, c in sorted(pairs)
+            ),
+            batch_size=5000,
+        )
+    generated = time.perf_counter() - started
+
+    started = time.perf_counter()
+    indexed = search.reindex(Solution)
+    index_seconds = time.perf_counter() - started
+    if connection.vendor == "postgresql":
+        # What autovacuum would have done a minute after such a load.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return {
+        "solutions": len(solutions),
+        "vendors": len(vendors),
+        "experts": len(experts),
+        "reviews": len(reviews),
+        "reviewed_solutions": len(reviewed),
+        "scores": len(reviews) * len(criteria),
+        "references": len(pairs),
+        "domain_links": sum(map(len, solution_domains)),
+        "indexed": indexed,
+        "generate_seconds": round(generated, 1),
+        "index_seconds": round(index_seconds, 1),
+    }
+
+
+# --- In-process measurements -------------------------------------------------------------
+
+
+def _timed_sql(sql: str) -> tuple[float, int]:
+    """Run a captured statement again on its own: database time including the transfer
+    of every row to Python (Django's capture times `execute` only, which on SQLite
+    leaves out the rows fetched afterwards)."""
+    from django.db import connection
+
+    # A server-side cursor (PostgreSQL, QuerySet.iterator()): run its query directly.
+    sql = re.sub(r"^DECLARE .*? CURSOR WITH(?:OUT)? HOLD FOR ", "", sql, flags=re.S)
+    with connection.cursor() as cursor:
+        started = time.perf_counter()
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+        return (time.perf_counter() - started) * 1000, len(rows)
+
+
+def _kind(sql: str) -> str:
+    """A short name for a statement of the catalogue pages, to sum their times."""
+    if re.search(r"COUNT\(\*\)|COUNT\(DISTINCT", sql) and "GROUP BY" not in sql:
+        return "count"
+    if "GROUP BY" in sql or "COUNT(" in sql:
+        return "facet counts / aggregates"
+    if "catalogue_solution_domains" in sql or "catalogue_solution_techniques" in sql:
+        return "prefetch domains / techniques"
+    if re.match(r'SELECT .*FROM "catalogue_solution"', sql, re.S):
+        return "results"
+    return "other"
+
+
+def _results(key: str, path: str) -> int | None:
+    from django.http import QueryDict
+
+    from citeia.catalogue import review_selectors, selectors
+    from citeia.catalogue.models import Domain
+
+    query = QueryDict(path.partition("?")[2])
+    if key.startswith("search"):
+        return selectors.catalogue_search(selectors.CatalogueFilters.from_query(query)).count()
+    if key.startswith("ranking"):
+        domain = Domain.objects.filter(slug=query.get("domaine", "")).first()
+        return len(review_selectors.ranking_facts(domain=domain))
+    return None
+
+
+def measure_pages() -> dict:
+    """Per page and result size: queries and time of one anonymous request, in process."""
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST=HOST)
+    pages = {}
+    for key, _label, paths, _loaded in PAGES:
+        rows = []
+        for path in paths:
+            client.get(path)  # warm-up: first-request caches are not the page's cost
+            # Each request empties the query log: the capture must start from an empty one.
+            reset_queries()
+            with CaptureQueriesContext(connection) as context:
+                response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+            # A copy: the context reads the query log lazily, and the next request empties it.
+            captured = list(context.captured_queries)
+            times = []
+            for _ in range(3):
+                started = time.perf_counter()
+                client.get(path)
+                times.append((time.perf_counter() - started) * 1000)
+            by_kind: dict[str, float] = {}
+            statements = []
+            for query in captured:
+                ms, fetched = _timed_sql(query["sql"])
+                kind = _kind(query["sql"])
+                by_kind[kind] = by_kind.get(kind, 0.0) + ms
+                statements.append({"ms": round(ms, 2), "rows": fetched, "sql": query["sql"]})
+            rows.append(
+                {
+                    "path": path,
+                    "results": _results(key, path),
+                    "queries": len(captured),
+                    "sql_ms": round(sum(s["ms"] for s in statements), 1),
+                    "request_ms": round(statistics.median(times), 1),
+                    "html_kb": round(len(response.content) / 1024, 1),
+                    "by_kind": {k: round(v, 1) for k, v in by_kind.items()},
+                    "statements": statements,
+                }
+            )
+        pages[key] = rows
+    return pages
+
+
+def _eligible_sql() -> str:
+    # RANKING_MUST_HAVES, as scoring.MUST_HAVES tests them (free software, hosted in the EU).
+    return (
+        "CASE WHEN s.is_free_software AND (s.hosting IN ('france', 'eu', 'customer') "
+        "OR s.deployment = 'on_premise') THEN 1 ELSE 0 END"
+    )
+
+
+def _sql_ranking(source: str, vendor: str) -> tuple[str, list]:
+    """The first page of the ranking in one SQL statement, in the order of scoring.rank:
+    must-haves met first, then the weighted sum of criterion means (rounded as rank()
+    rounds the score), then the name.
+
+    `source` "scores": from the review scores as stored. "means": from a row per
+    solution holding its criterion means as JSON ({key: mean}), which the review
+    services would keep up to date (BENCH_MEANS_TABLE, created by measure_ranking)."""
+    weighted, params = [], []
+    for key, weight in RANKING_WEIGHTS.items():
+        if source == "scores":
+            weighted.append("%s * COALESCE(AVG(CASE WHEN c.key = %s THEN rs.score END), 0)")
+            params += [weight, key]
+        elif vendor == "postgresql":
+            weighted.append("%s * COALESCE((m.means ->> %s)::float, 0)")
+            params += [weight, key]
+        else:
+            weighted.append("%s * COALESCE(json_extract(m.means, %s), 0)")
+            params += [weight, f'$."{key}"']
+    if source == "scores":
+        joins = (
+            "LEFT JOIN catalogue_review r ON r.solution_id = s.id "
+            "LEFT JOIN catalogue_reviewscore rs ON rs.review_id = r.id "
+            "LEFT JOIN catalogue_criterion c ON c.id = rs.criterion_id AND c.axis = 'criterion'"
+        )
+        group = "GROUP BY s.id, s.name, s.is_free_software, s.hosting, s.deployment"
+    else:
+        joins, group = f"LEFT JOIN {BENCH_MEANS_TABLE} m ON m.solution_id = s.id", ""
+    sql = (
+        f"SELECT s.id, {_eligible_sql()} AS eligible, "  # noqa: S608 - no user input
+        f"ROUND(CAST({' + '.join(weighted)} AS NUMERIC), 6) AS weighted "
+        f"FROM catalogue_solution s {joins} WHERE s.status = 'published' {group} "
+        "ORDER BY eligible DESC, weighted DESC, LOWER(s.name), s.id LIMIT 20"
+    )
+    return sql, params
+
+
+BENCH_MEANS_TABLE = "bench_solution_means"
+
+
+def _create_means_table(vendor: str) -> None:
+    means = (
+        "SELECT r.solution_id, c.key AS criterion_key, AVG(rs.score) AS mean "
+        "FROM catalogue_reviewscore rs JOIN catalogue_review r ON r.id = rs.review_id "
+        "JOIN catalogue_criterion c ON c.id = rs.criterion_id "
+        "WHERE c.axis = 'criterion' GROUP BY r.solution_id, c.key"
+    )
+    aggregate = "jsonb_object_agg" if vendor == "postgresql" else "json_group_object"
+    statements = [
+        f"DROP TABLE IF EXISTS {BENCH_MEANS_TABLE}",
+        f"CREATE TABLE {BENCH_MEANS_TABLE} AS SELECT solution_id, "  # noqa: S608
+        f"{aggregate}(criterion_key, mean) AS means FROM ({means}) AS x GROUP BY solution_id",
+        f"CREATE UNIQUE INDEX {BENCH_MEANS_TABLE}_solution ON {BENCH_MEANS_TABLE} (solution_id)",
+        f"ANALYZE {BENCH_MEANS_TABLE}",
+    ]
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def measure_ranking() -> dict:
+    """Where the ranking of every published solution spends its time, against the same
+    first page computed by the database."""
+    import tracemalloc
+
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    from citeia.catalogue import review_selectors
+    from citeia.catalogue.scoring import rank
+
+    review_selectors.ranking_facts()  # warm-up
+    reset_queries()
+    with CaptureQueriesContext(connection) as context:
+        started = time.perf_counter()
+        facts = review_selectors.ranking_facts()
+        facts_ms = (time.perf_counter() - started) * 1000
+    statements = [_timed_sql(query["sql"]) for query in list(context.captured_queries)]
+    started = time.perf_counter()
+    ranked = rank(facts, RANKING_WEIGHTS, RANKING_MUST_HAVES, None)
+    rank_ms = (time.perf_counter() - started) * 1000
+    tracemalloc.start()
+    rank(review_selectors.ranking_facts(), RANKING_WEIGHTS, RANKING_MUST_HAVES, None)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    python_top = [r.facts.id for r in ranked[:20]]
+
+    def timed(sql: str, params: list) -> tuple[float, list[int]]:
+        times, ids = [], []
+        for _ in range(3):
+            with connection.cursor() as cursor:
+                started = time.perf_counter()
+                cursor.execute(sql, params)
+                ids = [row[0] for row in cursor.fetchall()]
+                times.append((time.perf_counter() - started) * 1000)
+        return statistics.median(times), ids
+
+    scores_ms, scores_top = timed(*_sql_ranking("scores", connection.vendor))
+    _create_means_table(connection.vendor)
+    means_ms, means_top = timed(*_sql_ranking("means", connection.vendor))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {BENCH_MEANS_TABLE}")
+    return {
+        "solutions": len(facts),
+        "means": sum(len(f.means) for f in facts),
+        "statements": [{"ms": round(ms, 1), "rows": rows} for ms, rows in statements],
+        "facts_ms": round(facts_ms, 1),
+        "sql_ms": round(sum(ms for ms, _rows in statements), 1),
+        "rank_ms": round(rank_ms, 1),
+        "peak_mb": round(peak / 2**20, 1),
+        "sql_scores_ms": round(scores_ms, 1),
+        "sql_means_ms": round(means_ms, 1),
+        "same_first_page": python_top == scores_top == means_top,
+        "first_pages": [python_top, scores_top, means_top],
+    }
+
+
+def describe() -> dict:
+    from citeia.catalogue.models import Reference, Review, ReviewScore, Solution
+    from citeia.core.models import SearchDocument
+
+    return {
+        "solutions": Solution.objects.count(),
+        "vendors": Solution.objects.values("vendor").distinct().count(),
+        "reviews": Review.objects.count(),
+        "reviewed_solutions": Review.objects.values("solution").distinct().count(),
+        "scores": ReviewScore.objects.count(),
+        "references": Reference.objects.count(),
+        "indexed": SearchDocument.objects.count(),
+    }
+
+
+def step(name: str, scale: float) -> None:
+    """One step in a child process, on the database of DATABASE_URL; prints JSON."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "citeia.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    if name == "generate":
+        result = generate(scale)
+    elif name == "describe":
+        result = describe()
+    else:
+        result = {"pages": measure_pages(), "ranking": measure_ranking()}
+    result["vendor"] = connection.vendor
+    print(json.dumps(result))
+
+
+# --- Orchestration -----------------------------------------------------------------------
+
+
+def database_url(database: str) -> str:
+    if database == "sqlite":
+        return f"sqlite:///{SQLITE_FILE}"
+    return f"{POSTGRES_SERVER.rstrip('/')}/{POSTGRES_DB}"
+
+
+def postgres(statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{POSTGRES_SERVER.rstrip('/')}/postgres", autocommit=True) as conn:
+        conn.execute(statement)
+
+
+def drop(database: str) -> None:
+    if database == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
+    else:
+        postgres(f"DROP DATABASE IF EXISTS {POSTGRES_DB} WITH (FORCE)")
+
+
+def exists(database: str) -> bool:
+    if database == "sqlite":
+        return SQLITE_FILE.exists()
+    import psycopg
+
+    with psycopg.connect(f"{POSTGRES_SERVER.rstrip('/')}/postgres") as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [POSTGRES_DB])
+        return found.fetchone() is not None
+
+
+def manage(env: dict[str, str], *arguments: str) -> None:
+    subprocess.run(  # noqa: S603 - our own command
+        [sys.executable, "manage.py", *arguments], cwd=ROOT, env=env, check=True
+    )
+
+
+def child(env: dict[str, str], name: str, scale: float) -> dict:
+    completed = subprocess.run(  # noqa: S603 - our own command
+        [sys.executable, __file__, "--step", name, "--scale", str(scale)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def http_get(path: str) -> int:
+    import http.client
+
+    connection = http.client.HTTPConnection(HOST, PORT, timeout=60)
+    try:
+        connection.request("GET", path, headers={"Accept-Encoding": "gzip"})
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def wait_until_serving(server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"gunicorn stopped (code {server.returncode}); see {log}")
+        try:
+            if http_get(CONSTANT) == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    sys.exit(f"gunicorn did not answer on {HOST}:{PORT} within 30 s")
+
+
+def alone(path: str) -> float:
+    """p50 of sequential requests to the server: a request's cost without queueing
+    (ALONE_REQUESTS of them, or fewer, but at least 3, when they take over 15 s)."""
+    times: list[float] = []
+    while len(times) < ALONE_REQUESTS and (len(times) < 3 or sum(times) < 15_000):
+        started = time.perf_counter()
+        status = http_get(path)
+        times.append((time.perf_counter() - started) * 1000)
+        assert status == 200, (path, status)
+    return statistics.median(times)
+
+
+def locust(database: str, key: str, path: str, env: dict[str, str]) -> dict:
+    import csv
+
+    prefix = OUT / f"catalogue-{database}-{key}"
+    command = [
+        str(VENV_BIN / "locust"),
+        "-f",
+        str(ROOT / "bench" / "locustfile.py"),
+        "--headless",
+        "-u",
+        str(USERS),
+        "-r",
+        str(USERS),
+        "-t",
+        DURATION,
+        "--host",
+        f"http://{HOST}:{PORT}",
+        "--csv",
+        str(prefix),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+    ]
+    print(f"  locust {key} ({USERS} clients, {DURATION})…", flush=True)
+    with Path(f"{prefix}.log").open("w") as log:
+        subprocess.run(  # noqa: S603 - our own command
+            command,
+            env={**env, "BENCH_PATH": path},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            check=False,
+            cwd=ROOT,
+        )
+    with open(f"{prefix}_stats.csv", newline="") as stats:
+        row = next(r for r in csv.DictReader(stats) if r["Name"] == "Aggregated")
+
+    def number(name: str) -> float | None:  # "N/A" when no request completed
+        return None if row[name] == "N/A" else float(row[name])
+
+    return {
+        "requests": int(row["Request Count"]),
+        "failures": int(row["Failure Count"]),
+        "rps": float(row["Requests/s"]),
+        "p50": number("50%"),
+        "p95": number("95%"),
+        "load": os.getloadavg()[0],
+    }
+
+
+def serve_and_load(database: str, env: dict[str, str]) -> dict:
+    log_path = OUT / f"catalogue-{database}-gunicorn.log"
+    print(f"Serving {database} on http://{HOST}:{PORT} (gunicorn, {WEB_WORKERS} workers)")
+    results = {}
+    with log_path.open("w") as server_log:
+        server = subprocess.Popen(  # noqa: S603 - our own command
+            [
+                str(VENV_BIN / "gunicorn"),
+                "citeia.wsgi:application",
+                "--bind",
+                f"{HOST}:{PORT}",
+                "--workers",
+                str(WEB_WORKERS),
+                "--timeout",
+                "120",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=server_log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_until_serving(server, log_path)
+            for key, path in LOADED.items():
+                for _ in range(WEB_WORKERS):
+                    http_get(path)  # each worker's first request
+                results[key] = {"alone_p50": alone(path)}
+            for key, path in LOADED.items():
+                results[key].update(locust(database, key, path, env))
+        finally:
+            stop(server, signal.SIGTERM)
+    return results
+
+
+def run_database(database: str, args: argparse.Namespace, base_env: dict[str, str]) -> dict:
+    env = {**base_env, "DATABASE_URL": database_url(database), "CITEIA_VAR_DIR": str(VAR_DIR)}
+    print(f"\n== {database} ({database_url(database)})", flush=True)
+    started = time.perf_counter()
+    if args.reuse and exists(database):
+        data = child(env, "describe", args.scale)
+        data["reused"] = True
+    else:
+        drop(database)
+        if database == "postgresql":
+            postgres(f"CREATE DATABASE {POSTGRES_DB}")
+        migrate_started = time.perf_counter()
+        manage(env, "migrate", "--no-input", "-v", "0")
+        manage(env, "createcachetable")
+        migrate_seconds = time.perf_counter() - migrate_started
+        print("  generating…", flush=True)
+        data = child(env, "generate", args.scale)
+        data["migrate_seconds"] = round(migrate_seconds, 1)
+    manage(env, "collectstatic", "--no-input", "-v", "0")
+    if database == "sqlite":
+        data["file_mb"] = round(SQLITE_FILE.stat().st_size / 2**20)
+    print(f"  {json.dumps(data)}\n  measuring in process…", flush=True)
+    measured = child(env, "measure", args.scale)
+    load = serve_and_load(database, env)
+    if not args.keep:
+        drop(database)
+    return {
+        "data": data,
+        **measured,
+        "load": load,
+        "minutes": round((time.perf_counter() - started) / 60, 1),
+    }
+
+
+# --- Report ------------------------------------------------------------------------------
+
+NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+LABELS = {key: label for key, label, _paths, _loaded in PAGES}
+
+
+def _n(value) -> str:
+    return "–" if value is None else f"{value:,}"
+
+
+def _slashes(values, spec: str = ",.0f") -> str:
+    return " / ".join("–" if v is None else format(v, spec) for v in values)
+
+
+def _ms(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.0f}"
+
+
+def _loaded_row(result: dict, key: str) -> dict:
+    """The in-process measurement of the path that locust loaded."""
+    return next(row for row in result["pages"][key] if row["path"] == LOADED[key])
+
+
+def _load_table(results: dict) -> list[str]:
+    lines = [
+        "| database | page | req/s | p50 ms | p95 ms | p95 / minimal | req/s / minimal "
+        "| 1 client p50 ms | SQL queries | failures | load avg |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for database, result in results.items():
+        base = result["load"]["minimal"]
+        for key, row in result["load"].items():
+            queries = _loaded_row(result, key)["queries"]
+            ratio = f"{row['p95'] / base['p95']:.1f}×" if row["p95"] else "–"
+            lines.append(
+                f"| {NAMES[database]} | {LABELS[key]} | {row['rps']:.1f} | {_ms(row['p50'])} "
+                f"| {_ms(row['p95'])} | {ratio} "
+                f"| {row['rps'] / base['rps']:.3f} | {row['alone_p50']:,.0f} | {queries} "
+                f"| {row['failures']}/{row['requests']} | {row['load']:.1f} |"
+            )
+    return lines
+
+
+def _verdicts(results: dict) -> list[str]:
+    lines = []
+    for database, result in results.items():
+        for key, row in result["load"].items():
+            if key == "minimal":
+                continue
+            if row["p95"] is None:
+                verdict = f"**missed**: no request completed in {DURATION}"
+            elif row["p95"] < TARGET_P95_MS:
+                verdict = f"met (p95 {row['p95']:.0f} ms)"
+            else:
+                over = row["p95"] - TARGET_P95_MS
+                verdict = (
+                    f"**missed**: p95 {row['p95']:,.0f} ms, {over:,.0f} ms over "
+                    f"({row['p95'] / TARGET_P95_MS:.1f}× the target)"
+                )
+            if row["failures"]:
+                verdict += f"; {row['failures']} failed requests"
+            lines.append(f"- {NAMES[database]}, {LABELS[key].lower()}: {verdict}.")
+    return lines
+
+
+def _sizes_table(results: dict) -> list[str]:
+    lines = [
+        "| database | page | results | SQL queries | SQL ms | request ms (in process) "
+        "| HTML KB | queries constant |",
+        "|---|---|--:|--:|--:|--:|--:|---|",
+    ]
+    for database, result in results.items():
+        for key, rows in result["pages"].items():
+            if len(rows) < 2:
+                continue
+            constant = len({row["queries"] for row in rows}) == 1
+            lines.append(
+                f"| {NAMES[database]} | {LABELS[key]} | {_slashes([r['results'] for r in rows])} "
+                f"| {_slashes([r['queries'] for r in rows])} "
+                f"| {_slashes([r['sql_ms'] for r in rows])} "
+                f"| {_slashes([r['request_ms'] for r in rows])} "
+                f"| {_slashes([r['html_kb'] for r in rows], '.0f')} "
+                f"| {'yes' if constant else '**no**'} |"
+            )
+    return lines
+
+
+KINDS = [
+    "facet counts / aggregates",
+    "count",
+    "results",
+    "prefetch domains / techniques",
+    "other",
+]
+
+
+def _kinds_table(results: dict) -> list[str]:
+    lines = [
+        "| database | page | results | " + " | ".join(KINDS) + " | total SQL ms |",
+        "|---|---|--:|" + "--:|" * len(KINDS) + "--:|",
+    ]
+    for database, result in results.items():
+        for key in ("search", "search_note"):
+            row = result["pages"][key][1]
+            cells = " | ".join(f"{row['by_kind'].get(kind, 0):.1f}" for kind in KINDS)
+            lines.append(
+                f"| {NAMES[database]} | {LABELS[key]} | {_n(row['results'])} | {cells} "
+                f"| {row['sql_ms']:.1f} |"
+            )
+    return lines
+
+
+def _ranking_table(results: dict) -> list[str]:
+    lines = [
+        "| database | solutions loaded | criterion means loaded | its 3 queries, ms (rows) "
+        "| `ranking_facts()` ms | of which Python | `rank()` ms | peak memory MB "
+        "| whole request ms | first page in one SQL statement, ms "
+        "| same, from a row of means per solution, ms | same first page |",
+        "|---|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|---|",
+    ]
+    for database, result in results.items():
+        r = result["ranking"]
+        statements = ", ".join(f"{s['ms']:.0f} ({s['rows']:,})" for s in r["statements"])
+        request = _loaded_row(result, "ranking")["request_ms"]
+        lines.append(
+            f"| {NAMES[database]} | {r['solutions']:,} | {r['means']:,} | {statements} "
+            f"| {r['facts_ms']:.0f} | {max(0.0, r['facts_ms'] - r['sql_ms']):.0f} "
+            f"| {r['rank_ms']:.0f} | {r['peak_mb']:.0f} | {request:.0f} "
+            f"| {r['sql_scores_ms']:.0f} | {r['sql_means_ms']:.0f} "
+            f"| {'yes' if r['same_first_page'] else '**no**'} |"
+        )
+    return lines
+
+
+def report(results: dict, command: str, when: datetime, load_before: str, minutes: float) -> str:
+    any_result = next(iter(results.values()))
+    data = any_result["data"]
+    timings = "; ".join(
+        f"{NAMES[db]} {r['data'].get('generate_seconds', '–')} s / "
+        f"{r['data'].get('index_seconds', '–')} s"
+        for db, r in results.items()
+    )
+    sqlite_size = results.get("sqlite", {}).get("data", {}).get("file_mb")
+    pages = [f"  - {LABELS[key]}: `{path}`" for key, path in LOADED.items() if key != "minimal"]
+    return "\n".join(
+        [
+            START,
+            "## Catalogue at scale (issue #3)",
+            "",
+            "Figures from `make bench-catalogue` (`bench/catalogue.py`, the load in "
+            "`bench/locustfile.py`). The block between the markers is rewritten by each run; "
+            "the reading after it is written by hand.",
+            "",
+            f"Run on {when:%Y-%m-%d %H:%M %Z} with `{command}`, {minutes:.0f} minutes in all.",
+            "",
+            f"- Machine: {machine()}. Load average (1, 5, 15 min) before the run: "
+            f"{load_before}; after: {load_average()}.",
+            "- Data: generated with `bulk_create` into a database of its own, created for the "
+            "run and dropped after it (SQLite `var/bench/catalogue.sqlite3`"
+            + (f", {sqlite_size} MB" if sqlite_size else "")
+            + f"; PostgreSQL `{POSTGRES_DB}`): "
+            f"{data['solutions']:,} published solutions from {data['vendors']:,} vendors, "
+            f"{data['reviews']:,} expert reviews of {data['reviewed_solutions']:,} of them, each "
+            'scoring the six "criterion"-axis criteria of the current grid '
+            f"({data['scores']:,} scores), {data['references']:,} references by the 130 "
+            "communes; all indexed for search with `search.reindex(Solution)`. Generation / "
+            f"indexing: {timings}. PostgreSQL is then `ANALYZE`d, as autovacuum would.",
+            f"- Server: gunicorn, {WEB_WORKERS} sync workers, DEBUG off, whitenoise, static "
+            "collected. Load: locust headless in a second process on the same machine and "
+            f"loopback, {USERS} clients, {DURATION} per page, no pause between requests, "
+            '`Accept-Encoding: gzip`. "1 client p50": '
+            f"{ALONE_REQUESTS} sequential requests to the server before the load, the cost of a "
+            'request without queueing. "load avg": the 1-minute load average when the page\'s '
+            "run ended.",
+            "- In process: one anonymous request after a warm-up, its queries counted with "
+            '`CaptureQueriesContext`; "SQL ms": each of these statements run again on its own, '
+            'rows fetched; "request ms": median of 3 requests through Django\'s test client '
+            "(no HTTP, no gzip).",
+            "- Pages loaded by locust (for the search, the middle result size of the second "
+            "table):",
+            *pages,
+            "",
+            f"### Under load ({USERS} clients)",
+            "",
+            *_load_table(results),
+            "",
+            f"Target: p95 under {TARGET_P95_MS} ms on PostgreSQL (SQLite for comparison).",
+            "",
+            *_verdicts(results),
+            "",
+            "### Queries per request for three result sizes",
+            "",
+            "Search: the same four parameters with other values "
+            f"({'; '.join(f'`q={q}`, `domaine={d}`' for q, d, _m, _f in SEARCH_SIZES)}). "
+            "Ranking: the weights and must-haves of the loaded page, plus "
+            + ", ".join(f"`domaine={d}`" for d in RANKING_DOMAINS)
+            + " (choosing a domain costs one query, to validate it). Results: matching "
+            "solutions, of which the page shows 20.",
+            "",
+            *_sizes_table(results),
+            "",
+            "### Where the search page's SQL time goes (middle size, ms)",
+            "",
+            *_kinds_table(results),
+            "",
+            "### The needs ranking of every published solution, in process",
+            "",
+            "`ranking_facts()` loads every published solution and its criterion means into "
+            "Python, and `scoring.rank` scores and sorts them all, to show 20. The last three "
+            "columns compute that same first page in one SQL statement (must-haves met, then "
+            "the weighted criterion means, then the name), from the review scores as stored, "
+            "or from one row per solution holding its criterion means as JSON, which the "
+            "review services would keep up to date (a table made for the measurement, then "
+            "dropped).",
+            "",
+            *_ranking_table(results),
+            END,
+        ]
+    )
+
+
+def write_report(block: str) -> None:
+    text = REPORT.read_text()
+    if START in text and END in text:
+        before, rest = text.split(START, 1)
+        after = rest.split(END, 1)[1]
+        REPORT.write_text(before + block + after)
+    else:
+        REPORT.write_text(text.rstrip("\n") + "\n\n" + block + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--keep", action="store_true", help="keep the generated databases")
+    parser.add_argument("--reuse", action="store_true", help="reuse kept databases")
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the volumes")
+    parser.add_argument("--no-report", action="store_true", help="leave PERFORMANCE.md alone")
+    parser.add_argument(
+        "--step", choices=["generate", "describe", "measure"], help=argparse.SUPPRESS
+    )
+    args = parser.parse_args()
+    if args.step:
+        step(args.step, args.scale)
+        return
+    env = production_environment()
+    import socket
+
+    with socket.socket() as sock:
+        if sock.connect_ex((HOST, PORT)) == 0:
+            sys.exit(f"{HOST}:{PORT} is already in use: stop what listens there first.")
+    OUT.mkdir(parents=True, exist_ok=True)
+    load_before = load_average()
+    when = datetime.now(ZoneInfo("Europe/Paris"))
+    started = time.perf_counter()
+    databases = [name.strip() for name in args.databases.split(",") if name.strip()]
+    results = {database: run_database(database, args, env) for database in databases}
+    minutes = (time.perf_counter() - started) / 60
+    (OUT / "catalogue-results.json").write_text(json.dumps(results, indent=1))
+    command = (
+        os.environ.get("BENCH_COMMAND")
+        or ("SECRET_KEY=… .venv/bin/python bench/catalogue.py " + " ".join(sys.argv[1:])).strip()
+    )
+    if (USERS, DURATION) != (20, "30s"):
+        command += f" (BENCH_USERS={USERS} BENCH_DURATION={DURATION})"
+    block = report(results, command, when, load_before, minutes)
+    print()
+    print(block)
+    if not args.no_report:
+        write_report(block)
+        print(f"\nWritten to {REPORT.relative_to(ROOT)}; raw figures in {OUT.relative_to(ROOT)}/.")
+
+
+if __name__ == "__main__":
+    main()

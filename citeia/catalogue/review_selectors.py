@@ -1,0 +1,243 @@
+"""Reads for expert reviews, vendor answers, needs profiles and the ranking."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Avg, Prefetch, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from citeia.core.permissions import MemberRole, PlatformRole, has_org_role, platform_role
+
+from .models import (
+    Criterion,
+    GridAxis,
+    GridVersion,
+    NeedsProfile,
+    Reference,
+    Review,
+    ReviewScore,
+    RubricLevel,
+    Solution,
+    SolutionStatus,
+)
+from .scoring import MUST_HAVES, SolutionFacts
+from .selectors import get_solution_for_user
+
+REVIEWER_ROLES = {PlatformRole.EXPERT, PlatformRole.PROGRAMME_TEAM, PlatformRole.ADMINISTRATOR}
+
+MUST_HAVE_LABELS = {
+    "free_software": gettext_lazy("Logiciel libre"),
+    "hosted_in_eu": gettext_lazy("Hébergé dans l'Union européenne"),
+    "data_stays_in_commune": gettext_lazy("Les données personnelles ne quittent pas la commune"),
+    "used_in_my_territory": gettext_lazy("Déjà utilisée par une commune de mon territoire"),
+}
+assert set(MUST_HAVE_LABELS) == set(MUST_HAVES)
+
+MAX_WEIGHT = 5
+DEFAULT_WEIGHT = 3
+
+
+# Grid -------------------------------------------------------------------------------
+
+
+def current_grid() -> GridVersion | None:
+    """The grid in force: the version with the highest number."""
+    return GridVersion.objects.order_by("-number").first()
+
+
+def grid_criteria(grid: GridVersion | None, *, axis: str | None = None) -> list[Criterion]:
+    """The grid's criteria ("criterion" axis first, then principles) with their levels."""
+    if grid is None:
+        return []
+    criteria = Criterion.objects.filter(grid=grid).prefetch_related(
+        Prefetch("levels", queryset=RubricLevel.objects.order_by("score"))
+    )
+    if axis:
+        criteria = criteria.filter(axis=axis)
+    return sorted(criteria, key=lambda c: (c.axis != GridAxis.ACTION1, c.position, c.name))
+
+
+def weight_criteria() -> list[Criterion]:
+    """The criteria a needs profile weights: the "criterion" axis of the current grid."""
+    grid = current_grid()
+    if grid is None:
+        return []
+    return list(Criterion.objects.filter(grid=grid, axis=GridAxis.ACTION1).order_by("position"))
+
+
+# Reviews ----------------------------------------------------------------------------
+
+
+def is_reviewer(user) -> bool:
+    return platform_role(user) in REVIEWER_ROLES
+
+
+def is_own_solution(user, solution: Solution) -> bool:
+    """The user belongs to the vendor: reviewing would judge one's own product."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return solution.vendor_id in user.active_roles()
+
+
+def get_solution_to_review(user, slug: str) -> Solution:
+    """A published solution the user may review; 404 if unknown or not public, 403 otherwise.
+
+    Reviews are made on published solutions, not during the submission workflow, so this
+    does not use Action.REVIEW (reserved for objects waiting in review).
+    """
+    solution = get_solution_for_user(user, slug)
+    if solution.status != SolutionStatus.PUBLISHED:
+        raise Http404(_("Seules les solutions publiées peuvent être évaluées."))
+    if not is_reviewer(user):
+        raise PermissionDenied
+    # Members of the vendor get their own explanation from the view; the rule itself is
+    # core.permissions' Action.EVALUATE, checked again by review_services.review_save.
+    return solution
+
+
+def own_review(user, solution: Solution) -> Review | None:
+    return (
+        Review.objects.filter(solution=solution, expert=user)
+        .select_related("grid")
+        .prefetch_related(
+            Prefetch("scores", queryset=ReviewScore.objects.select_related("criterion"))
+        )
+        .first()
+    )
+
+
+def can_see_reviews(user, solution: Solution) -> bool:
+    """The detailed reviews page: the vendor's members, the programme team and experts."""
+    return is_reviewer(user) or has_org_role(user, solution.vendor, MemberRole.MEMBER)
+
+
+def can_answer(user, solution: Solution) -> bool:
+    return platform_role(user) == PlatformRole.ADMINISTRATOR or has_org_role(
+        user, solution.vendor, MemberRole.EDITOR
+    )
+
+
+def get_solution_reviews_for_user(user, slug: str) -> Solution:
+    solution = get_solution_for_user(user, slug)
+    if not can_see_reviews(user, solution):
+        raise PermissionDenied
+    return solution
+
+
+def reviews_of(solution: Solution) -> QuerySet[Review]:
+    """Every review of the solution with its scores, each scored against its own grid."""
+    scores = ReviewScore.objects.select_related("criterion").order_by(
+        "criterion__axis", "criterion__position"
+    )
+    return (
+        Review.objects.filter(solution=solution)
+        .select_related("expert", "grid", "answer", "answer__author")
+        .prefetch_related(
+            Prefetch("scores", queryset=scores),
+            Prefetch("scores__criterion__levels", queryset=RubricLevel.objects.order_by("score")),
+        )
+        .order_by("-updated_at")
+    )
+
+
+def with_levels(reviews) -> list[Review]:
+    """Attach to each score the rubric level it names, in the review's own grid."""
+    reviews = list(reviews)
+    for review in reviews:
+        for score in review.scores.all():
+            score.level = next(
+                (level for level in score.criterion.levels.all() if level.score == score.score),
+                None,
+            )
+    return reviews
+
+
+def get_review_for_answer(user, slug: str, review_id: int) -> Review:
+    solution = get_solution_reviews_for_user(user, slug)
+    found = with_levels(reviews_of(solution).filter(pk=review_id))
+    if not found:
+        raise Http404(_("Cette évaluation n'existe pas."))
+    review = found[0]
+    if not can_answer(user, solution):
+        raise PermissionDenied
+    return review
+
+
+# Needs profiles and ranking ------------------------------------------------------------
+
+
+def profiles_of(user) -> QuerySet[NeedsProfile]:
+    if not getattr(user, "is_authenticated", False):
+        return NeedsProfile.objects.none()
+    return NeedsProfile.objects.filter(owner=user)
+
+
+def get_profile_for_user(user, profile_id) -> NeedsProfile:
+    """A needs profile is private to its owner: anyone else gets a 404."""
+    try:
+        return profiles_of(user).get(pk=int(profile_id))
+    except (NeedsProfile.DoesNotExist, TypeError, ValueError) as exc:
+        raise Http404(_("Ce profil de besoins n'existe pas ou ne vous appartient pas.")) from exc
+
+
+def user_territory(user):
+    """The territory of the user's first active membership of a commune or EPT."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    membership = (
+        user.memberships.filter(status="active", organisation__kind__in=["commune", "ept"])
+        .exclude(organisation__territory=None)
+        .select_related("organisation__territory")
+        .order_by("requested_at", "pk")
+        .first()
+    )
+    return membership.organisation.territory if membership else None
+
+
+def ranking_facts(*, domain=None) -> list[SolutionFacts]:
+    """Facts on every published solution, in three queries whatever their number."""
+    solutions = Solution.objects.filter(status=SolutionStatus.PUBLISHED)
+    if domain is not None:
+        solutions = solutions.filter(domains=domain)
+    rows = list(
+        solutions.values("id", "name", "is_free_software", "hosting", "deployment", "personal_data")
+    )
+    means: dict[int, dict[str, float]] = {}
+    for row in (
+        ReviewScore.objects.filter(
+            review__solution__status=SolutionStatus.PUBLISHED,
+            criterion__axis=GridAxis.ACTION1,
+        )
+        .values("review__solution_id", "criterion__key")
+        .annotate(mean=Avg("score"))
+        .order_by()
+    ):
+        means.setdefault(row["review__solution_id"], {})[row["criterion__key"]] = float(row["mean"])
+    territories: dict[int, set[str]] = {}
+    for solution_id, code, commune_code in (
+        Reference.objects.filter(solution__status=SolutionStatus.PUBLISHED)
+        .exclude(status="abandoned")
+        .values_list(
+            "solution_id", "organisation__territory__code", "organisation__commune__territory__code"
+        )
+    ):
+        for value in (code, commune_code):
+            if value:
+                territories.setdefault(solution_id, set()).add(value)
+    return [
+        SolutionFacts(
+            id=row["id"],
+            name=row["name"],
+            means=means.get(row["id"], {}),
+            is_free_software=row["is_free_software"],
+            hosting=row["hosting"],
+            deployment=row["deployment"],
+            personal_data=row["personal_data"],
+            territories_using=frozenset(territories.get(row["id"], ())),
+        )
+        for row in rows
+    ]
+
+
+def solutions_by_id(ids) -> dict[int, Solution]:
+    return {s.pk: s for s in Solution.objects.filter(pk__in=list(ids)).select_related("vendor")}

@@ -1,0 +1,232 @@
+"""The public catalogue: search with facets, solution pages, exports and DCAT-AP."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
+
+from citeia.core.exports import Column, export_response, requested_format
+from citeia.core.pagination import paginate
+from citeia.core.permissions import Action, can
+from citeia.territory.maps import Shape, build_map
+from citeia.territory.models import Commune
+
+from .. import selectors
+from ..licences import is_osi_approved
+from ..markdown import render_markdown
+from ..models import CERTIFICATIONS, GridAxis
+from ..review_selectors import can_see_reviews
+from .public_dcat import catalogue_dcat
+
+__all__ = ["catalogue_dcat", "solution_detail", "solution_export", "solution_list"]
+
+PER_PAGE = 20
+# Communes that use the solution on its map; the others are a light grey.
+OTHER_COMMUNE_FILL = "#e8e8ec"
+
+
+def _pipe(values) -> str:
+    return "|".join(values)
+
+
+def export_columns(fmt: str, request) -> list[Column]:
+    """Stable ids (slugs, SIREN) first; lists are JSON arrays, or `|`-joined in CSV."""
+
+    def as_list(getter):
+        return (lambda s: getter(s)) if fmt == "json" else (lambda s: _pipe(getter(s)))
+
+    return [
+        Column("slug", pgettext_lazy("colonne d'export", "identifiant")),
+        Column("name", pgettext_lazy("colonne d'export", "nom")),
+        Column(
+            "vendor_slug",
+            pgettext_lazy("colonne d'export", "fournisseur_identifiant"),
+            "vendor.slug",
+        ),
+        Column("vendor_name", pgettext_lazy("colonne d'export", "fournisseur"), "vendor.name"),
+        Column(
+            "vendor_siren",
+            pgettext_lazy("colonne d'export", "fournisseur_siren"),
+            lambda s: s.vendor.siren or None,
+        ),
+        Column("summary", pgettext_lazy("colonne d'export", "resume")),
+        Column(
+            "domains",
+            pgettext_lazy("colonne d'export", "domaines"),
+            as_list(lambda s: [d.slug for d in s.domains.all()]),
+        ),
+        Column(
+            "techniques",
+            pgettext_lazy("colonne d'export", "techniques"),
+            as_list(lambda s: [t.slug for t in s.techniques.all()]),
+        ),
+        Column("maturity", pgettext_lazy("colonne d'export", "maturite")),
+        Column("licence", pgettext_lazy("colonne d'export", "licence")),
+        Column(
+            "free_software", pgettext_lazy("colonne d'export", "logiciel_libre"), "is_free_software"
+        ),
+        Column("deployment", pgettext_lazy("colonne d'export", "deploiement")),
+        Column("hosting", pgettext_lazy("colonne d'export", "hebergement")),
+        Column("personal_data", pgettext_lazy("colonne d'export", "donnees_personnelles")),
+        Column(
+            "references_count",
+            pgettext_lazy("colonne d'export", "nombre_references"),
+            "reference_count",
+        ),
+        Column(
+            "reviews_count", pgettext_lazy("colonne d'export", "nombre_evaluations"), "review_count"
+        ),
+        Column(
+            "mean_score",
+            pgettext_lazy("colonne d'export", "note_moyenne"),
+            lambda s: None if s.mean_score is None else round(s.mean_score, 2),
+        ),
+        Column(
+            "updated",
+            pgettext_lazy("colonne d'export", "mise_a_jour"),
+            lambda s: s.updated_at.date(),
+        ),
+        Column(
+            "url",
+            pgettext_lazy("colonne d'export", "adresse"),
+            lambda s: request.build_absolute_uri(s.get_absolute_url()),
+        ),
+    ]
+
+
+def _export(request, filters):
+    fmt = requested_format(request) or "csv"
+    return export_response(
+        request,
+        rows=selectors.catalogue_search(filters, user=request.user),
+        columns=export_columns(fmt, request),
+        filename="citeia-catalogue-solutions",
+    )
+
+
+def solution_list(request):
+    filters = selectors.CatalogueFilters.from_query(request.GET)
+    if requested_format(request):
+        return _export(request, filters)
+    page = paginate(
+        request, selectors.catalogue_search(filters, user=request.user), per_page=PER_PAGE
+    )
+    context = {
+        "page": page,
+        "filters": filters,
+        "facets": selectors.catalogue_facets(filters, user=request.user),
+        "sorts": [
+            ("", _("Automatique : pertinence si vous cherchez un mot, sinon les plus récentes")),
+            ("pertinence", _("Pertinence")),
+            ("recentes", _("Mises à jour récemment")),
+            ("utilisees", _("Les plus utilisées")),
+            ("note", _("Meilleure note")),
+        ],
+        "crumbs": [(_("Catalogue des solutions"), None)],
+    }
+    # A history restore asks for the whole page, not the fragment.
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "catalogue/includes/public_results.html", context)
+    else:
+        response = render(request, "catalogue/public_list.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def solution_export(request, fmt: str):
+    """/catalogue/solutions.csv and .json: the published catalogue, filters as on the list."""
+    if fmt not in ("csv", "json"):
+        raise Http404(_("Format inconnu : utilisez .csv ou .json."))
+    request.GET = request.GET.copy()
+    request.GET["format"] = fmt
+    return _export(request, selectors.CatalogueFilters.from_query(request.GET))
+
+
+def _solution_map(references):
+    """All the communes of the territory; those whose organisation uses the solution stand out."""
+    using = {
+        reference.organisation.commune_id
+        for reference in references
+        if reference.organisation.commune_id and reference.status != "abandoned"
+    }
+    if not using:
+        return None
+    svg_map = build_map(Commune.objects.select_related("territory"), label_territories=False)
+    svg_map.shapes = [
+        Shape(
+            commune=shape.commune,
+            fill=shape.fill if shape.commune.pk in using else OTHER_COMMUNE_FILL,
+            current=shape.commune.pk in using,
+        )
+        for shape in svg_map.shapes
+    ]
+    return svg_map
+
+
+def _actions_for(user, solution) -> list[tuple[str, str]]:
+    """The links this person may follow from the solution page, by what they may do."""
+    actions = []
+    if can(user, Action.CHANGE, solution):
+        actions.append(
+            (_("Modifier la fiche"), reverse("catalogue:solution_edit", args=[solution.slug]))
+        )
+    if can(user, Action.EVALUATE, solution):
+        actions.append(
+            (_("Évaluer cette solution"), reverse("catalogue:review_edit", args=[solution.slug]))
+        )
+    if can_see_reviews(user, solution):
+        actions.append(
+            (
+                _("Lire les évaluations détaillées"),
+                reverse("catalogue:review_list", args=[solution.slug]),
+            )
+        )
+    if getattr(user, "is_authenticated", False) and user.is_programme_team:
+        if solution.in_review:
+            actions.append(
+                (
+                    _("Décider de la publication"),
+                    reverse("catalogue:solution_decide", args=[solution.slug]),
+                )
+            )
+        actions.append(
+            (
+                _("Historique des modifications"),
+                reverse("catalogue:solution_history", args=[solution.slug]),
+            )
+        )
+    return actions
+
+
+def solution_detail(request, slug: str):
+    solution = selectors.get_solution_for_user(request.user, slug)
+    references = selectors.solution_references(solution)
+    evaluation = selectors.solution_evaluation(solution)
+    certifications = dict(CERTIFICATIONS)
+    context = {
+        "solution": solution,
+        "description": render_markdown(solution.description),
+        "osi_approved": is_osi_approved(solution.licence),
+        "certifications": [certifications.get(key, key) for key in (solution.certifications or [])],
+        "domains": list(solution.domains.all()),
+        "techniques": list(solution.techniques.all()),
+        "extra_values": list(solution.extra_values.select_related("attribute")),
+        "related": selectors.published_related(solution),
+        "references": references,
+        "active_reference_count": sum(1 for r in references if r.status != "abandoned"),
+        "show_referents": selectors.may_see_referents(request.user),
+        "actions": _actions_for(request.user, solution),
+        "map": _solution_map(references),
+        "evaluation": evaluation,
+        "axes": [
+            (GridAxis.ACTION1, GridAxis.ACTION1.label, evaluation["axes"][GridAxis.ACTION1]),
+            (GridAxis.PRINCIPLE, GridAxis.PRINCIPLE.label, evaluation["axes"][GridAxis.PRINCIPLE]),
+        ],
+        "crumbs": [
+            (_("Catalogue des solutions"), reverse("catalogue:solution_list")),
+            (solution.name, None),
+        ],
+    }
+    return render(request, "catalogue/public_detail.html", context)

@@ -12,7 +12,7 @@ WITH_KEY = SECRET_KEY=$$(cat var/secret_key)
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-dev run demo worker test test-sqlite test-postgresql quality fix \
-	messages translations lock bench clean browser prepare
+	messages translations lock bench bench-catalogue clean browser prepare
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -90,6 +90,10 @@ test: quality test-sqlite test-postgresql ## Lint, then every test on SQLite and
 
 bench: demo ## Load test: gunicorn + worker, 20 clients for 30 s (results in docs/PERFORMANCE.md)
 	$(WITH_KEY) $(PY) bench/run.py
+
+bench-catalogue: install-dev ## Catalogue at scale: 20 000 solutions, SQLite and PostgreSQL (about 15 min)
+	$(WITH_KEY) $(MANAGE) collectstatic --no-input -v 0
+	$(WITH_KEY) $(PY) bench/catalogue.py
 
 lock: $(VENV)/.installed-dev ## Re-pin requirements*.txt from pyproject.toml
 	$(VENV)/bin/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt pyproject.toml

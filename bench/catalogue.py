@@ -125,6 +125,7 @@ PAGES = [  # key, label, paths measured in process, path loaded by locust (or No
         [ranking_query(domain) for domain in RANKING_DOMAINS],
         None,
     ),
+    ("browse", "Catalogue without a search", ["/catalogue/", "/catalogue/?tri=note"], None),
 ]
 LOADED = {key: loaded for key, _label, _paths, loaded in PAGES if loaded}
 
@@ -465,15 +466,15 @@ def _timed_sql(sql: str) -> tuple[float, int]:
 
 
 def _kind(sql: str) -> str:
-    """A short name for a statement of the catalogue pages, to sum their times."""
-    if re.search(r"COUNT\(\*\)|COUNT\(DISTINCT", sql) and "GROUP BY" not in sql:
+    """What a statement of the catalogue list is for, to sum their times."""
+    if sql.startswith('SELECT COUNT(*) AS "__count"'):
         return "count"
-    if "GROUP BY" in sql or "COUNT(" in sql:
-        return "facet counts / aggregates"
-    if "catalogue_solution_domains" in sql or "catalogue_solution_techniques" in sql:
-        return "prefetch domains / techniques"
-    if re.match(r'SELECT .*FROM "catalogue_solution"', sql, re.S):
+    if re.match(r'SELECT "catalogue_solution"\."id", "catalogue_solution"\."vendor_id"', sql):
         return "results"
+    if "_prefetch_related_val" in sql:
+        return "prefetch"
+    if re.match(r'SELECT "\w+"\."\w+" AS "\w+", COUNT\(DISTINCT|SELECT COUNT\([^)]*\) FILTER', sql):
+        return "facet counts"
     return "other"
 
 
@@ -484,12 +485,26 @@ def _results(key: str, path: str) -> int | None:
     from citeia.catalogue.models import Domain
 
     query = QueryDict(path.partition("?")[2])
-    if key.startswith("search"):
+    if key.startswith("search") or key == "browse":
         return selectors.catalogue_search(selectors.CatalogueFilters.from_query(query)).count()
     if key.startswith("ranking"):
         domain = Domain.objects.filter(slug=query.get("domaine", "")).first()
         return len(review_selectors.ranking_facts(domain=domain))
     return None
+
+
+class _ExecuteTimer:
+    """Time spent in the database driver's `execute` (an `execute_wrapper`)."""
+
+    def __init__(self) -> None:
+        self.ms = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.ms += (time.perf_counter() - started) * 1000
 
 
 def measure_pages() -> dict:
@@ -511,11 +526,15 @@ def measure_pages() -> dict:
             assert response.status_code == 200, (path, response.status_code)
             # A copy: the context reads the query log lazily, and the next request empties it.
             captured = list(context.captured_queries)
-            times = []
+            times, outside = [], []
             for _ in range(3):
-                started = time.perf_counter()
-                client.get(path)
-                times.append((time.perf_counter() - started) * 1000)
+                database = _ExecuteTimer()
+                with connection.execute_wrapper(database):
+                    started = time.perf_counter()
+                    client.get(path)
+                    elapsed = (time.perf_counter() - started) * 1000
+                times.append(elapsed)
+                outside.append(elapsed - database.ms)
             by_kind: dict[str, float] = {}
             statements = []
             for query in captured:
@@ -530,6 +549,8 @@ def measure_pages() -> dict:
                     "queries": len(captured),
                     "sql_ms": round(sum(s["ms"] for s in statements), 1),
                     "request_ms": round(statistics.median(times), 1),
+                    "outside_ms": round(statistics.median(outside), 1),
+                    "rows": sum(s["rows"] for s in statements),
                     "html_kb": round(len(response.content) / 1024, 1),
                     "by_kind": {k: round(v, 1) for k, v in by_kind.items()},
                     "statements": statements,
@@ -714,6 +735,17 @@ def postgres(statement: str) -> None:
 
     with psycopg.connect(f"{POSTGRES_SERVER.rstrip('/')}/postgres", autocommit=True) as conn:
         conn.execute(statement)
+
+
+def postgres_reachable() -> bool:
+    import psycopg
+
+    try:
+        psycopg.connect(f"{POSTGRES_SERVER.rstrip('/')}/postgres", connect_timeout=3).close()
+    except psycopg.Error as exc:
+        print(f"PostgreSQL unreachable at {POSTGRES_SERVER} ({exc}): skipped.", file=sys.stderr)
+        return False
+    return True
 
 
 def drop(database: str) -> None:
@@ -977,33 +1009,30 @@ def _verdicts(results: dict) -> list[str]:
 
 def _sizes_table(results: dict) -> list[str]:
     lines = [
-        "| database | page | results | SQL queries | SQL ms | request ms (in process) "
-        "| HTML KB | queries constant |",
-        "|---|---|--:|--:|--:|--:|--:|---|",
+        "| database | page | results | SQL queries | rows fetched | SQL ms "
+        "| request ms (in process) | of which outside the database | HTML KB "
+        "| queries constant |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|---|",
     ]
     for database, result in results.items():
         for key, rows in result["pages"].items():
-            if len(rows) < 2:
+            if len(rows) < 2 or key == "browse":
                 continue
             constant = len({row["queries"] for row in rows}) == 1
             lines.append(
                 f"| {NAMES[database]} | {LABELS[key]} | {_slashes([r['results'] for r in rows])} "
                 f"| {_slashes([r['queries'] for r in rows])} "
+                f"| {_slashes([r['rows'] for r in rows])} "
                 f"| {_slashes([r['sql_ms'] for r in rows])} "
                 f"| {_slashes([r['request_ms'] for r in rows])} "
+                f"| {_slashes([r['outside_ms'] for r in rows])} "
                 f"| {_slashes([r['html_kb'] for r in rows], '.0f')} "
                 f"| {'yes' if constant else '**no**'} |"
             )
     return lines
 
 
-KINDS = [
-    "facet counts / aggregates",
-    "count",
-    "results",
-    "prefetch domains / techniques",
-    "other",
-]
+KINDS = ["facet counts", "count", "results", "prefetch", "other"]
 
 
 def _kinds_table(results: dict) -> list[str]:
@@ -1018,6 +1047,22 @@ def _kinds_table(results: dict) -> list[str]:
             lines.append(
                 f"| {NAMES[database]} | {LABELS[key]} | {_n(row['results'])} | {cells} "
                 f"| {row['sql_ms']:.1f} |"
+            )
+    return lines
+
+
+def _browse_table(results: dict) -> list[str]:
+    lines = [
+        "| database | path | results | SQL queries | rows fetched | SQL ms "
+        "| request ms (in process) | of which outside the database |",
+        "|---|---|--:|--:|--:|--:|--:|--:|",
+    ]
+    for database, result in results.items():
+        for row in result["pages"]["browse"]:
+            lines.append(
+                f"| {NAMES[database]} | `{row['path']}` | {_n(row['results'])} "
+                f"| {row['queries']} | {row['rows']:,} | {row['sql_ms']:,.0f} "
+                f"| {row['request_ms']:,.0f} | {row['outside_ms']:,.0f} |"
             )
     return lines
 
@@ -1068,7 +1113,7 @@ def report(results: dict, command: str, when: datetime, load_before: str, minute
             f"- Machine: {machine()}. Load average (1, 5, 15 min) before the run: "
             f"{load_before}; after: {load_average()}.",
             "- Data: generated with `bulk_create` into a database of its own, created for the "
-            "run and dropped after it (SQLite `var/bench/catalogue.sqlite3`"
+            "run and dropped after it unless `--keep` (SQLite `var/bench/catalogue.sqlite3`"
             + (f", {sqlite_size} MB" if sqlite_size else "")
             + f"; PostgreSQL `{POSTGRES_DB}`): "
             f"{data['solutions']:,} published solutions from {data['vendors']:,} vendors, "
@@ -1085,9 +1130,11 @@ def report(results: dict, command: str, when: datetime, load_before: str, minute
             'request without queueing. "load avg": the 1-minute load average when the page\'s '
             "run ended.",
             "- In process: one anonymous request after a warm-up, its queries counted with "
-            '`CaptureQueriesContext`; "SQL ms": each of these statements run again on its own, '
-            'rows fetched; "request ms": median of 3 requests through Django\'s test client '
-            "(no HTTP, no gzip).",
+            '`CaptureQueriesContext`; "rows fetched" and "SQL ms": each of these statements run '
+            'again on its own, all its rows fetched; "request ms": median of 3 requests through '
+            'Django\'s test client (no HTTP, no gzip); "outside the database": the same requests '
+            "less the time in the driver's `execute` (Python: building the queries, making "
+            "objects, rendering; on SQLite also reading the rows after the first).",
             "- Pages loaded by locust (for the search, the middle result size of the second "
             "table):",
             *pages,
@@ -1114,6 +1161,10 @@ def report(results: dict, command: str, when: datetime, load_before: str, minute
             "### Where the search page's SQL time goes (middle size, ms)",
             "",
             *_kinds_table(results),
+            "",
+            "### The catalogue without a search, in process",
+            "",
+            *_browse_table(results),
             "",
             "### The needs ranking of every published solution, in process",
             "",
@@ -1166,6 +1217,8 @@ def main() -> None:
     when = datetime.now(ZoneInfo("Europe/Paris"))
     started = time.perf_counter()
     databases = [name.strip() for name in args.databases.split(",") if name.strip()]
+    if "postgresql" in databases and not postgres_reachable():
+        databases.remove("postgresql")
     results = {database: run_database(database, args, env) for database in databases}
     minutes = (time.perf_counter() - started) / 60
     (OUT / "catalogue-results.json").write_text(json.dumps(results, indent=1))

@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib.auth import authenticate, password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from citeia.core.permissions import MemberRole
@@ -234,10 +234,6 @@ class ResetForm(PasswordResetForm):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-
-
-class NewPasswordForm(SetPasswordForm):
-    pass
 
 
 class ProfileForm(forms.ModelForm):

@@ -3,7 +3,7 @@ from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import views
-from .forms import NewPasswordForm, ResetForm
+from .forms import ResetForm
 
 app_name = "accounts"
 
@@ -45,7 +45,6 @@ urlpatterns = [
     path(
         "mot-de-passe/nouveau/<uidb64>/<token>/",
         views.PasswordResetConfirmView.as_view(
-            form_class=NewPasswordForm,
             template_name="accounts/password_reset_confirm.html",
             extra_context=_RESET_CRUMBS,
             success_url=reverse_lazy("accounts:password_reset_complete"),

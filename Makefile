@@ -91,9 +91,8 @@ test: quality test-sqlite test-postgresql ## Lint, then every test on SQLite and
 bench: demo ## Load test: gunicorn + worker, 20 clients for 30 s (results in docs/PERFORMANCE.md)
 	$(WITH_KEY) $(PY) bench/run.py
 
-bench-catalogue: install-dev ## Catalogue at scale: 20 000 solutions, SQLite and PostgreSQL (about 15 min)
-	$(WITH_KEY) $(MANAGE) collectstatic --no-input -v 0
-	$(WITH_KEY) $(PY) bench/catalogue.py
+bench-catalogue: install-dev var/secret_key ## Catalogue at scale: 20 000 solutions, SQLite and PostgreSQL (about 15 min)
+	$(WITH_KEY) BENCH_COMMAND="make bench-catalogue" $(PY) bench/catalogue.py
 
 lock: $(VENV)/.installed-dev ## Re-pin requirements*.txt from pyproject.toml
 	$(VENV)/bin/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt pyproject.toml

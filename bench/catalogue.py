@@ -29,6 +29,7 @@ the first time); the rest of the file is left as it is.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -44,7 +45,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 # The foundation benchmark's helpers: environment, HTTP, machine description.
-from run import load_average, machine, production_environment, stop
+from run import load_average, locust_command, machine, production_environment, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -802,11 +803,9 @@ def wait_until_serving(server: subprocess.Popen, log: Path) -> None:
     while time.monotonic() < deadline:
         if server.poll() is not None:
             sys.exit(f"gunicorn stopped (code {server.returncode}); see {log}")
-        try:
+        with contextlib.suppress(OSError):  # not listening yet
             if http_get(CONSTANT) == 200:
                 return
-        except OSError:
-            pass
         time.sleep(0.3)
     sys.exit(f"gunicorn did not answer on {HOST}:{PORT} within 30 s")
 
@@ -827,25 +826,7 @@ def locust(database: str, key: str, path: str, env: dict[str, str]) -> dict:
     import csv
 
     prefix = OUT / f"catalogue-{database}-{key}"
-    command = [
-        str(VENV_BIN / "locust"),
-        "-f",
-        str(ROOT / "bench" / "locustfile.py"),
-        "--headless",
-        "-u",
-        str(USERS),
-        "-r",
-        str(USERS),
-        "-t",
-        DURATION,
-        "--host",
-        f"http://{HOST}:{PORT}",
-        "--csv",
-        str(prefix),
-        "--only-summary",
-        "--loglevel",
-        "WARNING",
-    ]
+    command = locust_command(prefix, port=PORT)
     print(f"  locust {key} ({USERS} clients, {DURATION})…", flush=True)
     with Path(f"{prefix}.log").open("w") as log:
         subprocess.run(  # noqa: S603 - our own command

@@ -13,6 +13,7 @@ keeping the rest of that file (the analysis) as it is.
     BENCH_DURATION=5s BENCH_USERS=5 ...   a quicker run, to try the harness
 """
 
+import contextlib
 import csv
 import http.client
 import os
@@ -109,11 +110,9 @@ def wait_until_serving(server: subprocess.Popen, timeout: float = 30) -> None:
     while time.monotonic() < deadline:
         if server.poll() is not None:
             sys.exit(f"gunicorn stopped (code {server.returncode}); see {OUT / 'gunicorn.log'}")
-        try:
+        with contextlib.suppress(OSError):  # not listening yet
             if get(CONSTANT, gzip=False)[0] == 200:
                 return
-        except OSError:
-            pass
         time.sleep(0.3)
     sys.exit(f"gunicorn did not answer on {HOST}:{PORT} within {timeout} s")
 
@@ -183,10 +182,9 @@ def measure_queries(results: list[Result]) -> None:
         result.queries = len(captured)
 
 
-def run_locust(result: Result, env: dict[str, str]) -> None:
-    slug = re.sub(r"[^a-z0-9]+", "-", result.path.lower()).strip("-") or "home"
-    prefix = OUT / slug
-    command = [
+def locust_command(prefix: Path, port: int = PORT) -> list[str]:
+    """The headless locust run shared by both benchmarks: USERS clients for DURATION."""
+    return [
         str(VENV_BIN / "locust"),
         "-f",
         str(ROOT / "bench" / "locustfile.py"),
@@ -198,13 +196,19 @@ def run_locust(result: Result, env: dict[str, str]) -> None:
         "-t",
         DURATION,
         "--host",
-        f"http://{HOST}:{PORT}",
+        f"http://{HOST}:{port}",
         "--csv",
         str(prefix),
         "--only-summary",
         "--loglevel",
         "WARNING",
     ]
+
+
+def run_locust(result: Result, env: dict[str, str]) -> None:
+    slug = re.sub(r"[^a-z0-9]+", "-", result.path.lower()).strip("-") or "home"
+    prefix = OUT / slug
+    command = locust_command(prefix)
     print(f"  locust {result.path} ({USERS} clients, {DURATION})…", flush=True)
     with (OUT / f"locust-{slug}.log").open("w") as log:
         subprocess.run(  # noqa: S603 - our own command

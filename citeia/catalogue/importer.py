@@ -20,6 +20,7 @@ status directly, since the platform imports for every vendor at once.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import re
@@ -231,14 +232,12 @@ def import_lines(
         raise PermissionDenied(_("Seule l'équipe programme peut publier des solutions importées."))
     importer = Importer(actor=actor, publish=publish)
     report = ImportReport(dry_run=dry_run, atomic=atomic)
-    try:
-        with transaction.atomic():
-            for number, line in enumerate(lines, start=1):
-                importer.import_line(number, line, report)
-            if dry_run or (atomic and report.errors):
-                raise _Rollback
-    except _Rollback:
-        pass
+    # Raising _Rollback undoes the transaction: a dry run, or an atomic import with errors.
+    with contextlib.suppress(_Rollback), transaction.atomic():
+        for number, line in enumerate(lines, start=1):
+            importer.import_line(number, line, report)
+        if dry_run or (atomic and report.errors):
+            raise _Rollback
     return report
 
 

@@ -6,7 +6,10 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from citeia.accounts.api import router as accounts_router
 from citeia.accounts.auth import OptionalBearer
+from citeia.assessment.api import router as assessment_router
 from citeia.catalogue.api import router as catalogue_router
+from citeia.registry.api import router as registry_router
+from citeia.sandbox.api import router as sandbox_router
 from citeia.territory.api import router as territory_router
 
 api = NinjaAPI(
@@ -23,6 +26,9 @@ api = NinjaAPI(
 api.add_router("/", territory_router)
 api.add_router("/", accounts_router)
 api.add_router("/catalogue", catalogue_router)
+api.add_router("/assessments", assessment_router)
+api.add_router("/register", registry_router)
+api.add_router("/sandbox", sandbox_router)
 
 # Last: any other path under /api/ answers in JSON, like the endpoints, not with an HTML page.
 fallback = Router(auth=None)

@@ -9,13 +9,20 @@ PostgreSQL, both created afresh and removed at the end unless --keep:
 2. generates, with `bulk_create`, 20,000 published solutions from 500 vendors,
    60,000 expert reviews each scoring the six "criterion"-axis criteria of the current
    grid, and 20,000 references by the communes; indexes them for search
-   (`search.reindex(Solution)`);
+   (`search.reindex(Solution)`); builds their stored figures (`SolutionFigures`, with
+   `services.solution_figures_refresh`, what `manage.py refresh_solution_figures` does:
+   `bulk_create` bypasses the services that keep them up to date);
 3. in process, with Django's test client: SQL queries and time of one request for
-   three result sizes of each page (queries must not grow with the results), and
-   where the needs-profile ranking spends its time, against two SQL versions of it;
+   three result sizes of each page (queries must not grow with the results), cold (the
+   per-process results cache `catalogue_results` emptied before each measured request)
+   and cached; and the needs ranking's first page computed in SQL by the page
+   (`ranked_solutions` + `explain_page`) against the reference order in Python
+   (`ranking_facts()` + `scoring.rank`), both timed, same first page or not;
 4. serves with gunicorn (3 sync workers, DEBUG off) and, from a second process,
    loads each page with locust (bench/locustfile.py): 20 clients for 30 s, the
-   minimal view first as the baseline.
+   minimal view first as the baseline; each list page twice, with its results cache
+   (the default) and on a second server started with CATALOGUE_RESULTS_CACHE_SECONDS=0,
+   where every request computes its results and facets.
 
 Prints a markdown block and writes it into docs/PERFORMANCE.md between
 <!-- bench:catalogue:start --> and <!-- bench:catalogue:end --> (appended at the end
@@ -35,6 +42,7 @@ import os
 import random
 import re
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -129,6 +137,20 @@ PAGES = [  # key, label, paths measured in process, path loaded by locust (or No
     ("browse", "Catalogue without a search", ["/catalogue/", "/catalogue/?tri=note"], None),
 ]
 LOADED = {key: loaded for key, _label, _paths, loaded in PAGES if loaded}
+CACHED_PAGES = {"search", "search_note", "browse"}  # the list, with its results cache
+RESULTS_CACHE = "catalogue_results"  # settings.CACHES; views/public.py
+CACHE_SETTING = "CATALOGUE_RESULTS_CACHE_SECONDS"
+# Runs under load: (run key, page key, server). "cached": the default settings, the
+# results cache on; "cold": a server started with CATALOGUE_RESULTS_CACHE_SECONDS=0, where
+# every request computes its results and facets. The ranking page has no cache: one run.
+LOAD_RUNS = [
+    ("minimal", "minimal", "cached"),
+    ("search", "search", "cached"),
+    ("search_note", "search_note", "cached"),
+    ("ranking", "ranking", "cached"),
+    ("search:cold", "search", "cold"),
+    ("search_note:cold", "search_note", "cold"),
+]
 
 
 # --- Generated content ----------------------------------------------------------------
@@ -262,11 +284,13 @@ def generate(scale: float) -> dict:
         Review,
         ReviewScore,
         Solution,
+        SolutionFigures,
         SolutionStatus,
         Technique,
         VendorProfile,
         VendorSize,
     )
+    from citeia.catalogue.services import solution_figures_refresh
     from citeia.core import search
 
     rng = random.Random(SEED)
@@ -429,6 +453,13 @@ def generate(scale: float) -> dict:
     started = time.perf_counter()
     indexed = search.reindex(Solution)
     index_seconds = time.perf_counter() - started
+
+    # The stored figures the lists and the ranking read: the services keep them up to date,
+    # bulk_create bypasses them (what `manage.py refresh_solution_figures` does).
+    started = time.perf_counter()
+    with transaction.atomic():
+        solution_figures_refresh(solution_ids=[solution.pk for solution in solutions])
+    figures_seconds = time.perf_counter() - started
     if connection.vendor == "postgresql":
         # What autovacuum would have done a minute after such a load.
         with connection.cursor() as cursor:
@@ -445,6 +476,8 @@ def generate(scale: float) -> dict:
         "indexed": indexed,
         "generate_seconds": round(generated, 1),
         "index_seconds": round(index_seconds, 1),
+        "figures": SolutionFigures.objects.count(),
+        "figures_seconds": round(figures_seconds, 1),
     }
 
 
@@ -470,11 +503,13 @@ def _kind(sql: str) -> str:
     """What a statement of the catalogue list is for, to sum their times."""
     if sql.startswith('SELECT COUNT(*) AS "__count"'):
         return "count"
+    if 'AS "solutions", MAX(' in sql:
+        return "version"  # selectors.catalogue_version, the results cache's key
     if re.match(r'SELECT "catalogue_solution"\."id", "catalogue_solution"\."vendor_id"', sql):
         return "results"
     if "_prefetch_related_val" in sql:
         return "prefetch"
-    if re.match(r'SELECT "\w+"\."\w+" AS "\w+", COUNT\(DISTINCT|SELECT COUNT\([^)]*\) FILTER', sql):
+    if re.match(r"SELECT .*?COUNT\((DISTINCT )?(CASE WHEN|[^)]*\) FILTER)", sql, flags=re.S):
         return "facet counts"
     return "other"
 
@@ -490,7 +525,9 @@ def _results(key: str, path: str) -> int | None:
         return selectors.catalogue_search(selectors.CatalogueFilters.from_query(query)).count()
     if key.startswith("ranking"):
         domain = Domain.objects.filter(slug=query.get("domaine", "")).first()
-        return len(review_selectors.ranking_facts(domain=domain))
+        return review_selectors.ranked_solutions(
+            weights=RANKING_WEIGHTS, must_haves=RANKING_MUST_HAVES, domain=domain
+        ).count()
     return None
 
 
@@ -508,140 +545,149 @@ class _ExecuteTimer:
             self.ms += (time.perf_counter() - started) * 1000
 
 
-def measure_pages() -> dict:
-    """Per page and result size: queries and time of one anonymous request, in process."""
+def _request(client, path: str, *, cold: bool) -> dict:
+    """One request captured, then three timed: `cold` empties the results cache before
+    each of them, otherwise they are served from it (filled beforehand)."""
+    from django.core.cache import caches
     from django.db import connection, reset_queries
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
+
+    cache = caches[RESULTS_CACHE]
+
+    def get():
+        if cold:
+            cache.clear()
+        return client.get(path)
+
+    if not cold:
+        client.get(path)  # fills the cache
+    # Each request empties the query log: the capture must start from an empty one.
+    reset_queries()
+    with CaptureQueriesContext(connection) as context:
+        response = get()
+    assert response.status_code == 200, (path, response.status_code)
+    # A copy: the context reads the query log lazily, and the next request empties it.
+    captured = list(context.captured_queries)
+    times, outside = [], []
+    for _ in range(3):
+        database = _ExecuteTimer()
+        with connection.execute_wrapper(database):
+            if cold:
+                cache.clear()
+            started = time.perf_counter()
+            client.get(path)
+            elapsed = (time.perf_counter() - started) * 1000
+        times.append(elapsed)
+        outside.append(elapsed - database.ms)
+    return {
+        "captured": captured,
+        "response": response,
+        "request_ms": round(statistics.median(times), 1),
+        "outside_ms": round(statistics.median(outside), 1),
+    }
+
+
+def measure_pages() -> dict:
+    """Per page and result size: queries and time of one anonymous request, in process,
+    cold (the results cache emptied first) and, for the list, cached."""
+    from django.core.cache import caches
+    from django.test import Client
 
     client = Client(HTTP_HOST=HOST)
     pages = {}
     for key, _label, paths, _loaded in PAGES:
         rows = []
         for path in paths:
+            caches[RESULTS_CACHE].clear()
             client.get(path)  # warm-up: first-request caches are not the page's cost
-            # Each request empties the query log: the capture must start from an empty one.
-            reset_queries()
-            with CaptureQueriesContext(connection) as context:
-                response = client.get(path)
-            assert response.status_code == 200, (path, response.status_code)
-            # A copy: the context reads the query log lazily, and the next request empties it.
-            captured = list(context.captured_queries)
-            times, outside = [], []
-            for _ in range(3):
-                database = _ExecuteTimer()
-                with connection.execute_wrapper(database):
-                    started = time.perf_counter()
-                    client.get(path)
-                    elapsed = (time.perf_counter() - started) * 1000
-                times.append(elapsed)
-                outside.append(elapsed - database.ms)
+            cold = _request(client, path, cold=True)
             by_kind: dict[str, float] = {}
             statements = []
-            for query in captured:
+            for query in cold["captured"]:
                 ms, fetched = _timed_sql(query["sql"])
                 kind = _kind(query["sql"])
                 by_kind[kind] = by_kind.get(kind, 0.0) + ms
-                statements.append({"ms": round(ms, 2), "rows": fetched, "sql": query["sql"]})
-            rows.append(
-                {
-                    "path": path,
-                    "results": _results(key, path),
-                    "queries": len(captured),
-                    "sql_ms": round(sum(s["ms"] for s in statements), 1),
-                    "request_ms": round(statistics.median(times), 1),
-                    "outside_ms": round(statistics.median(outside), 1),
-                    "rows": sum(s["rows"] for s in statements),
-                    "html_kb": round(len(response.content) / 1024, 1),
-                    "by_kind": {k: round(v, 1) for k, v in by_kind.items()},
-                    "statements": statements,
+                statements.append(
+                    {"ms": round(ms, 2), "rows": fetched, "kind": kind, "sql": query["sql"]}
+                )
+            row = {
+                "path": path,
+                "results": _results(key, path),
+                "queries": len(cold["captured"]),
+                "sql_ms": round(sum(s["ms"] for s in statements), 1),
+                "request_ms": cold["request_ms"],
+                "outside_ms": cold["outside_ms"],
+                "rows": sum(s["rows"] for s in statements),
+                "html_kb": round(len(cold["response"].content) / 1024, 1),
+                "by_kind": {k: round(v, 1) for k, v in by_kind.items()},
+                "statements": statements,
+            }
+            if key in CACHED_PAGES:
+                warm = _request(client, path, cold=False)
+                row["cached"] = {
+                    "same_html": warm["response"].content == cold["response"].content,
+                    "queries": len(warm["captured"]),
+                    "request_ms": warm["request_ms"],
+                    "sql": [query["sql"] for query in warm["captured"]],
                 }
-            )
+            rows.append(row)
         pages[key] = rows
     return pages
 
 
-def _eligible_sql() -> str:
-    # RANKING_MUST_HAVES, as scoring.MUST_HAVES tests them (free software, hosted in the EU).
-    return (
-        "CASE WHEN s.is_free_software AND (s.hosting IN ('france', 'eu', 'customer') "
-        "OR s.deployment = 'on_premise') THEN 1 ELSE 0 END"
-    )
+def _median_ms(function, times: int = 3):
+    """Median time of `function()` over `times` calls, in ms, and its last result."""
+    elapsed, result = [], None
+    for _ in range(times):
+        started = time.perf_counter()
+        result = function()
+        elapsed.append((time.perf_counter() - started) * 1000)
+    return statistics.median(elapsed), result
 
 
-def _sql_ranking(source: str, vendor: str) -> tuple[str, list]:
-    """The first page of the ranking in one SQL statement, in the order of scoring.rank:
-    must-haves met first, then the weighted sum of criterion means (rounded as rank()
-    rounds the score), then the name.
+def _peak_mb(function) -> float:
+    import tracemalloc
 
-    `source` "scores": from the review scores as stored. "means": from a row per
-    solution holding its criterion means as JSON ({key: mean}), which the review
-    services would keep up to date (BENCH_MEANS_TABLE, created by measure_ranking)."""
-    weighted, params = [], []
-    for key, weight in RANKING_WEIGHTS.items():
-        if source == "scores":
-            weighted.append("%s * COALESCE(AVG(CASE WHEN c.key = %s THEN rs.score END), 0)")
-            params += [weight, key]
-        elif vendor == "postgresql":
-            weighted.append("%s * COALESCE((m.means ->> %s)::float, 0)")
-            params += [weight, key]
-        else:
-            weighted.append("%s * COALESCE(json_extract(m.means, %s), 0)")
-            params += [weight, f'$."{key}"']
-    if source == "scores":
-        joins = (
-            "LEFT JOIN catalogue_review r ON r.solution_id = s.id "
-            "LEFT JOIN catalogue_reviewscore rs ON rs.review_id = r.id "
-            "LEFT JOIN catalogue_criterion c ON c.id = rs.criterion_id AND c.axis = 'criterion'"
-        )
-        group = "GROUP BY s.id, s.name, s.is_free_software, s.hosting, s.deployment"
-    else:
-        joins, group = f"LEFT JOIN {BENCH_MEANS_TABLE} m ON m.solution_id = s.id", ""
-    sql = (
-        f"SELECT s.id, {_eligible_sql()} AS eligible, "  # noqa: S608 - no user input
-        f"ROUND(CAST({' + '.join(weighted)} AS NUMERIC), 6) AS weighted "
-        f"FROM catalogue_solution s {joins} WHERE s.status = 'published' {group} "
-        "ORDER BY eligible DESC, weighted DESC, LOWER(s.name), s.id LIMIT 20"
-    )
-    return sql, params
-
-
-BENCH_MEANS_TABLE = "bench_solution_means"
-
-
-def _create_means_table(vendor: str) -> None:
-    means = (
-        "SELECT r.solution_id, c.key AS criterion_key, AVG(rs.score) AS mean "
-        "FROM catalogue_reviewscore rs JOIN catalogue_review r ON r.id = rs.review_id "
-        "JOIN catalogue_criterion c ON c.id = rs.criterion_id "
-        "WHERE c.axis = 'criterion' GROUP BY r.solution_id, c.key"
-    )
-    aggregate = "jsonb_object_agg" if vendor == "postgresql" else "json_group_object"
-    statements = [
-        f"DROP TABLE IF EXISTS {BENCH_MEANS_TABLE}",
-        f"CREATE TABLE {BENCH_MEANS_TABLE} AS SELECT solution_id, "  # noqa: S608
-        f"{aggregate}(criterion_key, mean) AS means FROM ({means}) AS x GROUP BY solution_id",
-        f"CREATE UNIQUE INDEX {BENCH_MEANS_TABLE}_solution ON {BENCH_MEANS_TABLE} (solution_id)",
-        f"ANALYZE {BENCH_MEANS_TABLE}",
-    ]
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
+    tracemalloc.start()
+    try:
+        function()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
 
 
 def measure_ranking() -> dict:
-    """Where the ranking of every published solution spends its time, against the same
-    first page computed by the database."""
-    import tracemalloc
-
+    """The needs ranking of every published solution: the page's first page computed by
+    the database (`ranked_solutions`, then `explain_page` for the 20 shown) against the
+    reference order (`ranking_facts()` loaded into Python, `scoring.rank`)."""
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
     from citeia.catalogue import review_selectors
     from citeia.catalogue.scoring import rank
 
+    options = {"weights": RANKING_WEIGHTS, "must_haves": RANKING_MUST_HAVES}
+
+    # The page's way: COUNT for the paginator, LIMIT 20, explanations for those 20.
+    def ranked():
+        return review_selectors.ranked_solutions(**options)
+
+    def sql_page():
+        solutions = ranked()
+        total = solutions.count()
+        return total, review_selectors.explain_page(list(solutions[:20]), **options)
+
+    sql_page()  # warm-up
+    reset_queries()
+    with CaptureQueriesContext(connection) as context:
+        sql_page()
+    sql_queries = len(context.captured_queries)
+    count_ms, total = _median_ms(lambda: ranked().count())
+    page_ms, page = _median_ms(lambda: list(ranked()[:20]))
+    explain_ms, explained = _median_ms(lambda: review_selectors.explain_page(page, **options))
+    sql_ms, _result = _median_ms(sql_page)
+
+    # The reference: every published solution's facts in Python, all of them ranked.
     review_selectors.ranking_facts()  # warm-up
     reset_queries()
     with CaptureQueriesContext(connection) as context:
@@ -649,47 +695,48 @@ def measure_ranking() -> dict:
         facts = review_selectors.ranking_facts()
         facts_ms = (time.perf_counter() - started) * 1000
     statements = [_timed_sql(query["sql"]) for query in list(context.captured_queries)]
-    started = time.perf_counter()
-    ranked = rank(facts, RANKING_WEIGHTS, RANKING_MUST_HAVES, None)
-    rank_ms = (time.perf_counter() - started) * 1000
-    tracemalloc.start()
-    rank(review_selectors.ranking_facts(), RANKING_WEIGHTS, RANKING_MUST_HAVES, None)
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    python_top = [r.facts.id for r in ranked[:20]]
+    rank_ms, reference = _median_ms(
+        lambda: rank(facts, RANKING_WEIGHTS, RANKING_MUST_HAVES, None), times=1
+    )
 
-    def timed(sql: str, params: list) -> tuple[float, list[int]]:
-        times, ids = [], []
-        for _ in range(3):
-            with connection.cursor() as cursor:
-                started = time.perf_counter()
-                cursor.execute(sql, params)
-                ids = [row[0] for row in cursor.fetchall()]
-                times.append((time.perf_counter() - started) * 1000)
-        return statistics.median(times), ids
-
-    scores_ms, scores_top = timed(*_sql_ranking("scores", connection.vendor))
-    _create_means_table(connection.vendor)
-    means_ms, means_top = timed(*_sql_ranking("means", connection.vendor))
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE {BENCH_MEANS_TABLE}")
+    sql_top = [(solution.pk, round(r.score, 9)) for solution, r in explained]
+    reference_top = [(r.facts.id, round(r.score, 9)) for r in reference[:20]]
+    same_ids = [i for i, _s in sql_top] == [i for i, _s in reference_top]
     return {
+        "results": total,
+        "sql_queries": sql_queries,
+        "sql_count_ms": round(count_ms, 1),
+        "sql_page_ms": round(page_ms, 1),
+        "sql_explain_ms": round(explain_ms, 1),
+        "sql_total_ms": round(sql_ms, 1),
+        "sql_peak_mb": round(_peak_mb(sql_page), 1),
         "solutions": len(facts),
         "means": sum(len(f.means) for f in facts),
         "statements": [{"ms": round(ms, 1), "rows": rows} for ms, rows in statements],
         "facts_ms": round(facts_ms, 1),
-        "sql_ms": round(sum(ms for ms, _rows in statements), 1),
+        "facts_sql_ms": round(sum(ms for ms, _rows in statements), 1),
         "rank_ms": round(rank_ms, 1),
-        "peak_mb": round(peak / 2**20, 1),
-        "sql_scores_ms": round(scores_ms, 1),
-        "sql_means_ms": round(means_ms, 1),
-        "same_first_page": python_top == scores_top == means_top,
-        "first_pages": [python_top, scores_top, means_top],
+        "reference_peak_mb": round(
+            _peak_mb(
+                lambda: rank(
+                    review_selectors.ranking_facts(), RANKING_WEIGHTS, RANKING_MUST_HAVES, None
+                )
+            ),
+            1,
+        ),
+        "same_first_page": "yes" if sql_top == reference_top else "ids" if same_ids else "no",
+        "first_pages": {"sql": sql_top, "reference": reference_top},
     }
 
 
 def describe() -> dict:
-    from citeia.catalogue.models import Reference, Review, ReviewScore, Solution
+    from citeia.catalogue.models import (
+        Reference,
+        Review,
+        ReviewScore,
+        Solution,
+        SolutionFigures,
+    )
     from citeia.core.models import SearchDocument
 
     return {
@@ -700,6 +747,7 @@ def describe() -> dict:
         "scores": ReviewScore.objects.count(),
         "references": Reference.objects.count(),
         "indexed": SearchDocument.objects.count(),
+        "figures": SolutionFigures.objects.count(),
     }
 
 
@@ -825,7 +873,7 @@ def alone(path: str) -> float:
 def locust(database: str, key: str, path: str, env: dict[str, str]) -> dict:
     import csv
 
-    prefix = OUT / f"catalogue-{database}-{key}"
+    prefix = OUT / f"catalogue-{database}-{key.replace(':', '-')}"
     command = locust_command(prefix, port=PORT)
     print(f"  locust {key} ({USERS} clients, {DURATION})…", flush=True)
     with Path(f"{prefix}.log").open("w") as log:
@@ -854,43 +902,65 @@ def locust(database: str, key: str, path: str, env: dict[str, str]) -> dict:
 
 
 def serve_and_load(database: str, env: dict[str, str]) -> dict:
-    log_path = OUT / f"catalogue-{database}-gunicorn.log"
-    print(f"Serving {database} on http://{HOST}:{PORT} (gunicorn, {WEB_WORKERS} workers)")
+    """LOAD_RUNS on two servers in turn: the default settings (results cache on), then
+    CATALOGUE_RESULTS_CACHE_SECONDS=0 (every list request computes)."""
     results = {}
-    with log_path.open("w") as server_log:
-        server = subprocess.Popen(  # noqa: S603 - our own command
-            [
-                str(VENV_BIN / "gunicorn"),
-                "citeia.wsgi:application",
-                "--bind",
-                f"{HOST}:{PORT}",
-                "--workers",
-                str(WEB_WORKERS),
-                "--timeout",
-                "120",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=server_log,
-            stderr=subprocess.STDOUT,
+    for server_kind in ("cached", "cold"):
+        runs = [(run, page) for run, page, kind in LOAD_RUNS if kind == server_kind]
+        if not runs:
+            continue
+        server_env = dict(env)
+        server_env.pop(CACHE_SETTING, None)  # the default: the cache on
+        if server_kind == "cold":
+            server_env[CACHE_SETTING] = "0"
+        log_path = OUT / f"catalogue-{database}-gunicorn-{server_kind}.log"
+        print(
+            f"Serving {database} on http://{HOST}:{PORT} (gunicorn, {WEB_WORKERS} workers, "
+            f"results cache {'off' if server_kind == 'cold' else 'on'})",
+            flush=True,
         )
-        try:
-            wait_until_serving(server, log_path)
-            for key, path in LOADED.items():
-                for _ in range(WEB_WORKERS):
-                    http_get(path)  # each worker's first request
-                results[key] = {"alone_p50": alone(path)}
-            for key, path in LOADED.items():
-                results[key].update(locust(database, key, path, env))
-        finally:
-            stop(server, signal.SIGTERM)
+        with log_path.open("w") as server_log:
+            server = subprocess.Popen(  # noqa: S603 - our own command
+                [
+                    str(VENV_BIN / "gunicorn"),
+                    "citeia.wsgi:application",
+                    "--bind",
+                    f"{HOST}:{PORT}",
+                    "--workers",
+                    str(WEB_WORKERS),
+                    "--timeout",
+                    "120",
+                    "--log-level",
+                    "warning",
+                ],
+                cwd=ROOT,
+                env=server_env,
+                stdout=server_log,
+                stderr=subprocess.STDOUT,
+            )
+            try:
+                wait_until_serving(server, log_path)
+                for run, page in runs:
+                    for _ in range(WEB_WORKERS):
+                        http_get(LOADED[page])  # each worker's first request
+                    results[run] = {"alone_p50": alone(LOADED[page])}
+                for run, page in runs:
+                    results[run].update(locust(database, run, LOADED[page], env))
+            finally:
+                stop(server, signal.SIGTERM)
+        # The next server binds the same port.
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.socket() as sock:
+                if sock.connect_ex((HOST, PORT)) != 0:
+                    break
+            time.sleep(0.2)
     return results
 
 
 def run_database(database: str, args: argparse.Namespace, base_env: dict[str, str]) -> dict:
     env = {**base_env, "DATABASE_URL": database_url(database), "CITEIA_VAR_DIR": str(VAR_DIR)}
+    env.pop(CACHE_SETTING, None)  # in process: the default, the results cache on
     print(f"\n== {database} ({database_url(database)})", flush=True)
     started = time.perf_counter()
     if args.reuse and exists(database):
@@ -907,7 +977,9 @@ def run_database(database: str, args: argparse.Namespace, base_env: dict[str, st
         print("  generating…", flush=True)
         data = child(env, "generate", args.scale)
         data["migrate_seconds"] = round(migrate_seconds, 1)
-    manage(env, "collectstatic", "--no-input", "-v", "0")
+    if not getattr(args, "static_collected", False):  # the same for both databases
+        manage(env, "collectstatic", "--no-input", "-v", "0")
+        args.static_collected = True
     if database == "sqlite":
         data["file_mb"] = round(SQLITE_FILE.stat().st_size / 2**20)
     print(f"  {json.dumps(data)}\n  measuring in process…", flush=True)
@@ -946,6 +1018,29 @@ def _loaded_row(result: dict, key: str) -> dict:
     return next(row for row in result["pages"][key] if row["path"] == LOADED[key])
 
 
+def _run_label(run: str) -> str:
+    page, _sep, variant = run.partition(":")
+    if page not in CACHED_PAGES:
+        return LABELS[page] + (", no cache" if page.startswith("ranking") else "")
+    return LABELS[page] + (", computed (cache off)" if variant == "cold" else ", cached")
+
+
+def _run_queries(result: dict, run: str) -> int:
+    page, _sep, variant = run.partition(":")
+    row = _loaded_row(result, page)
+    if page in CACHED_PAGES and variant != "cold":
+        return row["cached"]["queries"]
+    return row["queries"]
+
+
+# Rows of the load table, each page computed then cached.
+LOAD_ORDER = ["minimal", "search:cold", "search", "search_note:cold", "search_note", "ranking"]
+
+
+def _load_order(result: dict) -> list[str]:
+    return [run for run in LOAD_ORDER if run in result["load"]]
+
+
 def _load_table(results: dict) -> list[str]:
     lines = [
         "| database | page | req/s | p50 ms | p95 ms | p95 / minimal | req/s / minimal "
@@ -954,13 +1049,14 @@ def _load_table(results: dict) -> list[str]:
     ]
     for database, result in results.items():
         base = result["load"]["minimal"]
-        for key, row in result["load"].items():
-            queries = _loaded_row(result, key)["queries"]
+        for run in _load_order(result):
+            row = result["load"][run]
             ratio = f"{row['p95'] / base['p95']:.1f}×" if row["p95"] else "–"
             lines.append(
-                f"| {NAMES[database]} | {LABELS[key]} | {row['rps']:.1f} | {_ms(row['p50'])} "
+                f"| {NAMES[database]} | {_run_label(run)} | {row['rps']:.1f} | {_ms(row['p50'])} "
                 f"| {_ms(row['p95'])} | {ratio} "
-                f"| {row['rps'] / base['rps']:.3f} | {row['alone_p50']:,.0f} | {queries} "
+                f"| {row['rps'] / base['rps']:.3f} | {row['alone_p50']:,.0f} "
+                f"| {_run_queries(result, run)} "
                 f"| {row['failures']}/{row['requests']} | {row['load']:.1f} |"
             )
     return lines
@@ -969,8 +1065,9 @@ def _load_table(results: dict) -> list[str]:
 def _verdicts(results: dict) -> list[str]:
     lines = []
     for database, result in results.items():
-        for key, row in result["load"].items():
-            if key == "minimal":
+        for run in _load_order(result):
+            row = result["load"][run]
+            if run == "minimal":
                 continue
             if row["p95"] is None:
                 verdict = f"**missed**: no request completed in {DURATION}"
@@ -984,7 +1081,8 @@ def _verdicts(results: dict) -> list[str]:
                 )
             if row["failures"]:
                 verdict += f"; {row['failures']} failed requests"
-            lines.append(f"- {NAMES[database]}, {LABELS[key].lower()}: {verdict}.")
+            label = _run_label(run)
+            lines.append(f"- {NAMES[database]}, {label[0].lower() + label[1:]}: {verdict}.")
     return lines
 
 
@@ -992,14 +1090,22 @@ def _sizes_table(results: dict) -> list[str]:
     lines = [
         "| database | page | results | SQL queries | rows fetched | SQL ms "
         "| request ms (in process) | of which outside the database | HTML KB "
-        "| queries constant |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|---|",
+        "| queries constant | cached: SQL queries | cached: request ms |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|",
     ]
     for database, result in results.items():
         for key, rows in result["pages"].items():
             if len(rows) < 2 or key == "browse":
                 continue
             constant = len({row["queries"] for row in rows}) == 1
+            cached = [row.get("cached") for row in rows]
+            if all(cached):
+                cached_cells = (
+                    f"{_slashes([c['queries'] for c in cached])} "
+                    f"| {_slashes([c['request_ms'] for c in cached], ',.1f')}"
+                )
+            else:
+                cached_cells = "– | –"
             lines.append(
                 f"| {NAMES[database]} | {LABELS[key]} | {_slashes([r['results'] for r in rows])} "
                 f"| {_slashes([r['queries'] for r in rows])} "
@@ -1008,12 +1114,12 @@ def _sizes_table(results: dict) -> list[str]:
                 f"| {_slashes([r['request_ms'] for r in rows])} "
                 f"| {_slashes([r['outside_ms'] for r in rows])} "
                 f"| {_slashes([r['html_kb'] for r in rows], '.0f')} "
-                f"| {'yes' if constant else '**no**'} |"
+                f"| {'yes' if constant else '**no**'} | {cached_cells} |"
             )
     return lines
 
 
-KINDS = ["facet counts", "count", "results", "prefetch", "other"]
+KINDS = ["facet counts", "count", "results", "prefetch", "version", "other"]
 
 
 def _kinds_table(results: dict) -> list[str]:
@@ -1024,7 +1130,12 @@ def _kinds_table(results: dict) -> list[str]:
     for database, result in results.items():
         for key in ("search", "search_note"):
             row = result["pages"][key][1]
-            cells = " | ".join(f"{row['by_kind'].get(kind, 0):.1f}" for kind in KINDS)
+            counts: dict[str, int] = {}
+            for statement in row["statements"]:
+                counts[statement["kind"]] = counts.get(statement["kind"], 0) + 1
+            cells = " | ".join(
+                f"{row['by_kind'].get(kind, 0):.1f} ({counts.get(kind, 0)})" for kind in KINDS
+            )
             lines.append(
                 f"| {NAMES[database]} | {LABELS[key]} | {_n(row['results'])} | {cells} "
                 f"| {row['sql_ms']:.1f} |"
@@ -1035,37 +1146,41 @@ def _kinds_table(results: dict) -> list[str]:
 def _browse_table(results: dict) -> list[str]:
     lines = [
         "| database | path | results | SQL queries | rows fetched | SQL ms "
-        "| request ms (in process) | of which outside the database |",
-        "|---|---|--:|--:|--:|--:|--:|--:|",
+        "| request ms (in process) | of which outside the database "
+        "| cached: SQL queries | cached: request ms |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for database, result in results.items():
         for row in result["pages"]["browse"]:
             lines.append(
                 f"| {NAMES[database]} | `{row['path']}` | {_n(row['results'])} "
                 f"| {row['queries']} | {row['rows']:,} | {row['sql_ms']:,.0f} "
-                f"| {row['request_ms']:,.0f} | {row['outside_ms']:,.0f} |"
+                f"| {row['request_ms']:,.0f} | {row['outside_ms']:,.0f} "
+                f"| {row['cached']['queries']} | {row['cached']['request_ms']:,.1f} |"
             )
     return lines
 
 
 def _ranking_table(results: dict) -> list[str]:
     lines = [
-        "| database | solutions loaded | criterion means loaded | its 3 queries, ms (rows) "
-        "| `ranking_facts()` ms | of which Python | `rank()` ms | peak memory MB "
-        "| whole request ms | first page in one SQL statement, ms "
-        "| same, from a row of means per solution, ms | same first page |",
-        "|---|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|---|",
+        "| database | ranked | page: SQL queries | `COUNT` ms | first 20 ms "
+        "| `explain_page` ms | page total ms | page peak MB | whole request ms "
+        "| reference: its 3 queries, ms (rows) | `ranking_facts()` ms | `rank()` ms "
+        "| reference total ms | reference peak MB | same first page |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|---|",
     ]
+    same = {"yes": "yes", "ids": "**same order, other scores**", "no": "**no**"}
     for database, result in results.items():
         r = result["ranking"]
         statements = ", ".join(f"{s['ms']:.0f} ({s['rows']:,})" for s in r["statements"])
         request = _loaded_row(result, "ranking")["request_ms"]
         lines.append(
-            f"| {NAMES[database]} | {r['solutions']:,} | {r['means']:,} | {statements} "
-            f"| {r['facts_ms']:.0f} | {max(0.0, r['facts_ms'] - r['sql_ms']):.0f} "
-            f"| {r['rank_ms']:.0f} | {r['peak_mb']:.0f} | {request:.0f} "
-            f"| {r['sql_scores_ms']:.0f} | {r['sql_means_ms']:.0f} "
-            f"| {'yes' if r['same_first_page'] else '**no**'} |"
+            f"| {NAMES[database]} | {r['results']:,} | {r['sql_queries']} "
+            f"| {r['sql_count_ms']:.0f} | {r['sql_page_ms']:.0f} | {r['sql_explain_ms']:.0f} "
+            f"| {r['sql_total_ms']:.0f} | {r['sql_peak_mb']:.1f} | {request:.0f} "
+            f"| {statements} | {r['facts_ms']:.0f} | {r['rank_ms']:.0f} "
+            f"| {r['facts_ms'] + r['rank_ms']:,.0f} | {r['reference_peak_mb']:.0f} "
+            f"| {same[r['same_first_page']]} |"
         )
     return lines
 
@@ -1075,7 +1190,7 @@ def report(results: dict, command: str, when: datetime, load_before: str, minute
     data = any_result["data"]
     timings = "; ".join(
         f"{NAMES[db]} {r['data'].get('generate_seconds', '–')} s / "
-        f"{r['data'].get('index_seconds', '–')} s"
+        f"{r['data'].get('index_seconds', '–')} s / {r['data'].get('figures_seconds', '–')} s"
         for db, r in results.items()
     )
     sqlite_size = results.get("sqlite", {}).get("data", {}).get("file_mb")
@@ -1101,8 +1216,12 @@ def report(results: dict, command: str, when: datetime, load_before: str, minute
             f"{data['reviews']:,} expert reviews of {data['reviewed_solutions']:,} of them, each "
             'scoring the six "criterion"-axis criteria of the current grid '
             f"({data['scores']:,} scores), {data['references']:,} references by the 130 "
-            "communes; all indexed for search with `search.reindex(Solution)`. Generation / "
-            f"indexing: {timings}. PostgreSQL is then `ANALYZE`d, as autovacuum would.",
+            "communes; all indexed for search with `search.reindex(Solution)`, then their "
+            f"stored figures ({data.get('figures', 0):,} `SolutionFigures` rows) built with "
+            "`services.solution_figures_refresh`, as `manage.py refresh_solution_figures` "
+            "does (`bulk_create` bypasses the services that keep them up to date). "
+            f"Generation / indexing / figures: {timings}. PostgreSQL is then `ANALYZE`d, as "
+            "autovacuum would.",
             f"- Server: gunicorn, {WEB_WORKERS} sync workers, DEBUG off, whitenoise, static "
             "collected. Load: locust headless in a second process on the same machine and "
             f"loopback, {USERS} clients, {DURATION} per page, no pause between requests, "
@@ -1110,12 +1229,23 @@ def report(results: dict, command: str, when: datetime, load_before: str, minute
             f"{ALONE_REQUESTS} sequential requests to the server before the load, the cost of a "
             'request without queueing. "load avg": the 1-minute load average when the page\'s '
             "run ended.",
-            "- In process: one anonymous request after a warm-up, its queries counted with "
-            '`CaptureQueriesContext`; "rows fetched" and "SQL ms": each of these statements run '
-            'again on its own, all its rows fetched; "request ms": median of 3 requests through '
-            'Django\'s test client (no HTTP, no gzip); "outside the database": the same requests '
-            "less the time in the driver's `execute` (Python: building the queries, making "
-            "objects, rendering; on SQLite also reading the rows after the first).",
+            "- Results cache: the list renders its results and facets through a per-process "
+            f"`LocMemCache` (`{RESULTS_CACHE}`, {CACHE_SETTING}, default 600 s) keyed by the "
+            "search and by the catalogue's version, read in one query on every request. Each "
+            'list page is loaded twice: "cached", the default settings, where every worker '
+            "computes the page once and then serves it from its cache (locust repeats one "
+            'URL: the best case); "computed (cache off)", a second server started with '
+            f"`{CACHE_SETTING}=0`, where every request computes its results and facets (a "
+            "search nobody made in the last 10 minutes, or after a change to the catalogue). "
+            "The needs ranking has no cache.",
+            "- In process: one anonymous request after a warm-up, the results cache emptied "
+            'before it (cold), its queries counted with `CaptureQueriesContext`; "rows fetched" '
+            'and "SQL ms": each of these statements run again on its own, all its rows '
+            'fetched; "request ms": median of 3 requests through Django\'s test client (no '
+            'HTTP, no gzip), the cache emptied before each; "outside the database": the same '
+            "requests less the time in the driver's `execute` (Python: building the queries, "
+            "making objects, rendering; on SQLite also reading the rows after the first). "
+            '"cached": the same request served from a filled cache (median of 3).',
             "- Pages loaded by locust (for the search, the middle result size of the second "
             "table):",
             *pages,
@@ -1128,18 +1258,21 @@ def report(results: dict, command: str, when: datetime, load_before: str, minute
             "",
             *_verdicts(results),
             "",
-            "### Queries per request for three result sizes",
+            "### Queries per request for three result sizes, in process",
             "",
             "Search: the same four parameters with other values "
             f"({'; '.join(f'`q={q}`, `domaine={d}`' for q, d, _m, _f in SEARCH_SIZES)}). "
             "Ranking: the weights and must-haves of the loaded page, plus "
             + ", ".join(f"`domaine={d}`" for d in RANKING_DOMAINS)
             + " (choosing a domain costs one query, to validate it). Results: matching "
-            "solutions, of which the page shows 20.",
+            "solutions, of which the page shows 20. All columns but the last two: cold.",
             "",
             *_sizes_table(results),
             "",
-            "### Where the search page's SQL time goes (middle size, ms)",
+            "### Where the search page's SQL time goes (middle size, cold, ms (queries))",
+            "",
+            '"version": `selectors.catalogue_version()`, the results cache\'s key, the one '
+            "query a cached request makes.",
             "",
             *_kinds_table(results),
             "",
@@ -1149,13 +1282,14 @@ def report(results: dict, command: str, when: datetime, load_before: str, minute
             "",
             "### The needs ranking of every published solution, in process",
             "",
-            "`ranking_facts()` loads every published solution and its criterion means into "
-            "Python, and `scoring.rank` scores and sorts them all, to show 20. The last three "
-            "columns compute that same first page in one SQL statement (must-haves met, then "
-            "the weighted criterion means, then the name), from the review scores as stored, "
-            "or from one row per solution holding its criterion means as JSON, which the "
-            "review services would keep up to date (a table made for the measurement, then "
-            "dropped).",
+            "The page: `review_selectors.ranked_solutions()` orders every published solution "
+            "in SQL from its stored criterion means (must-haves met, weighted score, name); "
+            "the paginator counts them and fetches 20, which `explain_page()` explains with "
+            "`scoring.score_solution` (median of 3 each). The reference: "
+            "`ranking_facts()` loads every published solution and its criterion means, "
+            "aggregated from the review scores, into Python and `scoring.rank` scores and "
+            'sorts them all. "same first page": the same 20 solutions in the same order '
+            "with the same scores (rounded to 9 decimals).",
             "",
             *_ranking_table(results),
             END,
@@ -1188,8 +1322,6 @@ def main() -> None:
         step(args.step, args.scale)
         return
     env = production_environment()
-    import socket
-
     with socket.socket() as sock:
         if sock.connect_ex((HOST, PORT)) == 0:
             sys.exit(f"{HOST}:{PORT} is already in use: stop what listens there first.")

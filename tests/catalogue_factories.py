@@ -13,6 +13,7 @@ from citeia.catalogue.models import (
     SolutionStatus,
     Technique,
 )
+from citeia.catalogue.services import solution_figures_refresh
 
 from .factories import OrganisationFactory, UserFactory
 
@@ -65,6 +66,13 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     grid = factory.LazyFunction(current_grid)
     summary = "Évaluation de test."
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Like the services: a review changes the solution's derived figures.
+        review = super()._create(model_class, *args, **kwargs)
+        solution_figures_refresh(solution_ids=[review.solution_id])
+        return review
+
 
 def score_review(review: Review, scores: dict[str, int]) -> Review:
     """Give `review` a score per criterion key, with a justification each."""
@@ -75,6 +83,7 @@ def score_review(review: Review, scores: dict[str, int]) -> Review:
             score=score,
             justification=f"Justification de la note {score} pour {key}.",
         )
+    solution_figures_refresh(solution_ids=[review.solution_id])
     return review
 
 
@@ -90,3 +99,9 @@ class ReferenceFactory(factory.django.DjangoModelFactory):
     )
     status = "deployed"
     public_feedback = "Retour d'expérience de test."
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        reference = super()._create(model_class, *args, **kwargs)
+        solution_figures_refresh(solution_ids=[reference.solution_id])
+        return reference

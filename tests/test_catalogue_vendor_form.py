@@ -286,3 +286,58 @@ def test_extra_attributes_get_a_field_each_and_are_saved(client, vendor, editor)
     assert client.post(url, data).status_code == 302
     values = {v.attribute.key: v.value for v in ExtraValue.objects.select_related("attribute")}
     assert values == {"ugap": False, "audit": "2025-03-01"}
+
+
+def test_vendor_links_similar_and_alternative_solutions_of_the_same_domains(
+    client, vendor, editor, make_user
+):
+    relation = Domain.objects.get(slug="relation-citoyen")
+    other = Domain.objects.get(slug="eau")
+    peer = SolutionFactory(name="Courrier libre", domains=[relation])
+    legacy = SolutionFactory(name="Courrier propriétaire", domains=[relation])
+    elsewhere = SolutionFactory(name="Compteurs d'eau", domains=[other])
+    draft = SolutionFactory(name="Brouillon voisin", domains=[relation], status="draft")
+    solution = SolutionFactory(vendor=vendor, name="Assistant courrier", domains=[relation])
+    client.force_login(editor)
+    # Not on the creation form: chosen among the solutions of the same domains.
+    assert "Solutions similaires" not in client.get(CREATE).text
+    url = reverse("catalogue:solution_edit", args=[solution.slug])
+    page = client.get(url).text
+    assert "Courrier libre" in page and "Courrier propriétaire" in page
+    assert "Compteurs d&#x27;eau" not in page and "Brouillon voisin" not in page
+    assert client.post(url, edit_data(solution, similar_to=[elsewhere.pk])).status_code == 422
+    assert client.post(url, edit_data(solution, similar_to=[draft.pk])).status_code == 422
+    response = client.post(
+        url, edit_data(solution, similar_to=[peer.pk], alternative_to=[legacy.pk])
+    )
+    assert response.status_code == 302
+    assert list(solution.similar_to.all()) == [peer]
+    assert list(peer.similar_to.all()) == [solution]  # both ways
+    assert list(legacy.alternatives.all()) == [solution]
+    # The programme team reads the change in the history.
+    client.force_login(make_user("programme_team"))
+    history = client.get(reverse("catalogue:solution_history", args=[solution.slug])).text
+    assert "Solutions similaires" in history and "Courrier libre" in history
+    assert "Courrier propriétaire" in history
+
+
+def test_extra_attribute_changes_are_kept_in_the_history(client, vendor, editor, make_user):
+    ExtraAttribute.objects.create(key="ugap", label="Référencée UGAP", type=AttributeType.BOOLEAN)
+    ExtraAttribute.objects.create(key="agents", label="Agents formés", type=AttributeType.NUMBER)
+    client.force_login(editor)
+    assert client.post(CREATE, form_data(vendor, extra_ugap="true")).status_code == 302
+    solution = Solution.objects.get()
+    assert solution.extra_attributes == {"ugap": True}
+    url = reverse("catalogue:solution_edit", args=[solution.slug])
+    data = edit_data(solution, extra_ugap="false", extra_agents="40")
+    assert client.post(url, data).status_code == 302
+    solution.refresh_from_db()
+    assert solution.extra_attributes == {"ugap": False, "agents": 40.0}
+    first, latest = solution.history.order_by("history_date")
+    assert first.extra_attributes == {"ugap": True}
+    assert latest.extra_attributes == {"ugap": False, "agents": 40.0}
+    client.force_login(make_user("programme_team"))
+    history = client.get(reverse("catalogue:solution_history", args=[solution.slug])).text
+    assert "Attributs complémentaires" in history
+    assert "Référencée UGAP : Oui" in history
+    assert "Agents formés : 40 ; Référencée UGAP : Non" in history

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import importer, models
+from . import importer, models, services
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -73,6 +73,10 @@ class SolutionAdmin(SimpleHistoryAdmin):
     inlines = [ReferenceInline]
     readonly_fields = ["created_at", "updated_at", "published_at"]
     change_list_template = "admin/catalogue/solution_change_list.html"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.solution_figures_refresh(solution_ids=[form.instance.pk])
 
     def get_urls(self):
         extra = [
@@ -141,6 +145,19 @@ class ReviewAdmin(admin.ModelAdmin):
     list_display = ["solution", "expert", "grid", "created_at"]
     inlines = [ReviewScoreInline]
     raw_id_fields = ["solution", "expert"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.solution_figures_refresh(solution_ids=[form.instance.solution_id])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.solution_figures_refresh(solution_ids=[obj.solution_id])
+
+    def delete_queryset(self, request, queryset):
+        solution_ids = list(queryset.values_list("solution_id", flat=True))
+        super().delete_queryset(request, queryset)
+        services.solution_figures_refresh(solution_ids=solution_ids)
 
 
 @admin.register(models.ExtraAttribute)

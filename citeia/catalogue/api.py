@@ -16,7 +16,7 @@ from pydantic import StringConstraints
 
 from citeia.core.api import COMMON_ERRORS, NO_NUL, NOT_FOUND, PUBLIC, Pagination
 
-from . import selectors
+from . import api_vendor, selectors
 from .models import Deployment, Hosting, Maturity, PersonalData, Solution
 
 router = Router(tags=["catalogue"])
@@ -48,6 +48,11 @@ class SolutionOut(Schema):
     references_count: int
     reviews_count: int
     mean_score: float | None
+    ai_act_class: str = Field(
+        description="Classe AI Act de la dernière évaluation terminée (out_of_scope, "
+        "prohibited, high_risk, minimal, undetermined), vide si aucune."
+    )
+    frugality_grade: str = Field(description="Note de sobriété A à E, vide si aucune.")
     updated_at: datetime
     url: str
 
@@ -70,6 +75,10 @@ class SolutionOut(Schema):
     @staticmethod
     def resolve_reviews_count(obj: Solution) -> int:
         return obj.review_count
+
+    @staticmethod
+    def resolve_ai_act_class(obj: Solution) -> str:
+        return obj.aiact_outcome
 
     @staticmethod
     def resolve_mean_score(obj: Solution) -> float | None:
@@ -103,6 +112,12 @@ HostingValue = Enum("HostingValue", {value: value for value in Hosting.values}, 
 PersonalDataValue = Enum(
     "PersonalDataValue", {value: value for value in PersonalData.values}, type=str
 )
+AiActClassValue = Enum(
+    "AiActClassValue", {value: value for value in selectors.AIACT_OUTCOMES}, type=str
+)
+FrugalityGradeValue = Enum(
+    "FrugalityGradeValue", {value: value for value in selectors.FRUGALITY_GRADES}, type=str
+)
 SLUG = r"^[-a-z0-9_]+$"
 
 
@@ -116,6 +131,8 @@ class Filters(Schema):
     hosting: list[HostingValue] = Field([])
     personal_data: list[PersonalDataValue] = Field([])
     reviewed: bool | None = None
+    ai_act_class: list[AiActClassValue] = Field([])
+    frugality_grade: list[FrugalityGradeValue] = Field([])
     sort: str = Field("", pattern=r"^(|pertinence|recentes|utilisees|note)$")
 
 
@@ -129,6 +146,8 @@ def _page_filters(filters: Filters) -> selectors.CatalogueFilters:
     params.setlist("deploiement", [value.value for value in filters.deployment])
     params.setlist("hebergement", [value.value for value in filters.hosting])
     params.setlist("donnees", [value.value for value in filters.personal_data])
+    params.setlist("aiact", [value.value for value in filters.ai_act_class])
+    params.setlist("sobriete", [value.value for value in filters.frugality_grade])
     if filters.free_software is not None:
         params["libre"] = "oui" if filters.free_software else "non"
     if filters.reviewed is not None:
@@ -147,7 +166,8 @@ def _page_filters(filters: Filters) -> selectors.CatalogueFilters:
 def list_solutions(request, filters: Query[Filters]):
     """Solutions publiées, avec les filtres de la page du catalogue : `q` (texte libre,
     insensible aux accents), `domain`, `technique`, `maturity`, `deployment`, `hosting`,
-    `personal_data` (répétables), `free_software`, `reviewed`, et `sort`."""
+    `personal_data`, `ai_act_class`, `frugality_grade` (répétables), `free_software`,
+    `reviewed`, et `sort`."""
     return selectors.catalogue_search(_page_filters(filters), user=request.user)
 
 
@@ -165,3 +185,7 @@ def get_solution(request, slug: str = Path(..., pattern=NO_NUL, max_length=140))
     except Http404 as exc:
         raise HttpError(404, str(exc.args[0]) if exc.args else _("Solution introuvable.")) from exc
     return selectors.with_figures(Solution.objects.filter(pk=solution.pk)).get()
+
+
+# Vendors' writes (create or update, submit): citeia/catalogue/api_vendor.py.
+api_vendor.register(router)

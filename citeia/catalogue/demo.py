@@ -40,6 +40,7 @@ from .models import (
     VendorAnswer,
     VendorProfile,
 )
+from .services import solution_figures_refresh
 
 DATA = Path(__file__).resolve().parent / "data" / "demo_catalogue.json"
 VENDOR_MANAGER = f"fournisseur@{DEMO_DOMAIN}"
@@ -372,6 +373,7 @@ def _load(password: str) -> dict[str, int]:
         if item["demo"]["scores"]:
             _reviews(solution, item, experts, grid, criteria)
     _vendor_answer(next(s for s in solutions if s.vendor.slug == "demo-civitext"))
+    solution_figures_refresh(solution_ids=[s.pk for s in solutions])
     return {
         "solutions": len(solutions),
         "vendors": len(vendors),

@@ -13,6 +13,7 @@ from .models import (
     Domain,
     ExtraAttribute,
     Solution,
+    SolutionStatus,
     Technique,
 )
 
@@ -29,6 +30,7 @@ FIELDSETS = [
         ["deployment", "hosting", "certifications", "personal_data", "reversibility"],
     ),
     (_("Accessibilité"), ["accessibility", "accessibility_url"]),
+    (_("Solutions voisines"), ["similar_to", "alternative_to"]),
     (
         _("Prix, liens et version"),
         [
@@ -42,7 +44,8 @@ FIELDSETS = [
     ),
 ]
 SOLUTION_FIELDS = [name for _legend, names in FIELDSETS for name in names]
-M2M_FIELDS = ["domains", "techniques"]
+M2M_FIELDS = ["domains", "techniques", "similar_to", "alternative_to"]
+LINK_FIELDS = ["similar_to", "alternative_to"]
 EXTRA_PREFIX = "extra_"
 
 
@@ -110,6 +113,27 @@ class SolutionForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Cochez au moins une technique d'IA.")},
     )
+    similar_to = forms.ModelMultipleChoiceField(
+        label=_("Solutions similaires"),
+        queryset=Solution.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_(
+            "Des solutions publiées qui rendent un service proche, parmi celles des mêmes "
+            "domaines métier. Le lien vaut dans les deux sens. Ctrl (ou Cmd) + clic pour en "
+            "choisir plusieurs."
+        ),
+    )
+    alternative_to = forms.ModelMultipleChoiceField(
+        label=_("Alternative à"),
+        queryset=Solution.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_(
+            "Des solutions publiées que la vôtre peut remplacer, par exemple un logiciel "
+            "propriétaire dont elle est l'alternative libre."
+        ),
+    )
     certifications = forms.MultipleChoiceField(
         label=_("Certifications"),
         choices=CERTIFICATIONS,
@@ -121,7 +145,7 @@ class SolutionForm(forms.ModelForm):
     class Meta:
         model = Solution
         formfield_callback = _formfield
-        fields = [name for name in SOLUTION_FIELDS if name not in ("domains", "techniques")]
+        fields = [name for name in SOLUTION_FIELDS if name not in M2M_FIELDS]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 12}),
             "reversibility": forms.Textarea(attrs={"rows": 4}),
@@ -141,6 +165,28 @@ class SolutionForm(forms.ModelForm):
             del self.fields["vendor"]
             self.fields["domains"].initial = list(self.instance.domains.all())
             self.fields["techniques"].initial = list(self.instance.techniques.all())
+        if self.creating:
+            # Chosen among the solutions of the same domains: once those are known.
+            for name in LINK_FIELDS:
+                del self.fields[name]
+        else:
+            for name in LINK_FIELDS:
+                current = list(getattr(self.instance, name).values_list("pk", flat=True))
+                self.fields[name].queryset = (
+                    Solution.objects.filter(
+                        models.Q(
+                            status=SolutionStatus.PUBLISHED,
+                            domains__in=self.instance.domains.all(),
+                        )
+                        | models.Q(pk__in=current)
+                    )
+                    .exclude(pk=self.instance.pk)
+                    .select_related("vendor")
+                    .distinct()
+                    .order_by("name")
+                )
+                self.fields[name].label_from_instance = lambda s: f"{s.name} ({s.vendor.name})"
+                self.fields[name].initial = current
         self.fields["licence"].widget.attrs.update({"spellcheck": "false", "autocapitalize": "off"})
         for name in ("website", "repository", "documentation", "accessibility_url"):
             self.fields[name].widget.attrs["placeholder"] = "https://"
@@ -162,7 +208,11 @@ class SolutionForm(forms.ModelForm):
     # Layout helpers for the template -------------------------------------------------
 
     def fieldsets(self):
-        return [(legend, [self[name] for name in names]) for legend, names in FIELDSETS]
+        sets = [
+            (legend, [self[name] for name in names if name in self.fields])
+            for legend, names in FIELDSETS
+        ]
+        return [(legend, fields) for legend, fields in sets if fields]
 
     def extra_fields(self):
         return [self[EXTRA_PREFIX + attribute.key] for attribute in self.extra_attributes]
@@ -214,7 +264,7 @@ class SolutionForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self._meta.fields}
 
     def solution_m2m(self) -> dict:
-        return {name: self.cleaned_data[name] for name in M2M_FIELDS}
+        return {name: self.cleaned_data[name] for name in M2M_FIELDS if name in self.fields}
 
     def solution_extra(self) -> dict:
         return {

@@ -57,7 +57,7 @@ from .models import (
     VendorProfile,
     VendorSize,
 )
-from .services import EDITABLE, _unique_slug
+from .services import EDITABLE, _unique_slug, solution_figures_refresh
 
 MAX_LINE_LENGTH = 1_000_000
 
@@ -406,6 +406,10 @@ class Importer:
             line.validation(exc)
             return None
 
+        snapshot = self._extra_snapshot(solution, extra)
+        if snapshot != solution.extra_attributes:
+            before["extra_attributes"] = solution.extra_attributes
+            solution.extra_attributes = snapshot
         changed = created or any(before[k] != getattr(solution, k) for k in before)
         if changed:
             solution._change_reason = _("Import")
@@ -418,7 +422,9 @@ class Importer:
                 manager.set(values)
                 changed = True
         changed |= self._save_extra(solution, extra)
-        changed |= self._references(line, solution, record.get("references"))
+        if self._references(line, solution, record.get("references")):
+            changed = True
+            solution_figures_refresh(solution_ids=[solution.pk])
         if line.failed:
             return None
         self.seen[key] = line.number
@@ -667,6 +673,21 @@ class Importer:
             except ValidationError:
                 return _("Saisissez une adresse web valide (https://…).")
         return ""
+
+    @staticmethod
+    def _extra_snapshot(solution: Solution, values: dict[ExtraAttribute, Any]) -> dict:
+        """What `extra_attributes` will hold once `values` are saved (the history's copy)."""
+        snapshot = {}
+        if solution.pk is not None:
+            snapshot = {
+                v.attribute.key: v.value for v in solution.extra_values.select_related("attribute")
+            }
+        for attribute, item in values.items():
+            if item is None:
+                snapshot.pop(attribute.key, None)
+            else:
+                snapshot[attribute.key] = item
+        return snapshot
 
     @staticmethod
     def _save_extra(solution: Solution, values: dict[ExtraAttribute, Any]) -> bool:

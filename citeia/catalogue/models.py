@@ -254,11 +254,19 @@ class Solution(models.Model):
         help_text=_("Modifications demandées ou motif du refus, adressé au fournisseur."),
     )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("mise à jour le"), auto_now=True)
+    updated_at = models.DateTimeField(_("mise à jour le"), auto_now=True, db_index=True)
     published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
     is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[domains, techniques])
+    # A copy of the extra attributes' values (key -> value), written with them, so that
+    # the history shows their changes like any other field's; ExtraValue stays the source
+    # for filters.
+    extra_attributes = models.JSONField(_("attributs complémentaires"), default=dict, blank=True)
+
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"],
+        m2m_fields=[domains, techniques, similar_to, alternative_to],
+    )
 
     class Meta:
         verbose_name = _("solution")
@@ -343,6 +351,37 @@ class Reference(models.Model):
     @property
     def owner_organisation(self):
         return self.organisation
+
+
+class SolutionFigures(models.Model):
+    """Figures derived from a solution's reviews, references and assessments.
+
+    Lists, the "best score" sort, facets and the needs ranking read this one row instead
+    of aggregating reviews on every request (docs/PERFORMANCE.md). Services rewrite it in
+    the transaction that changes what it is derived from (`services.solution_figures_refresh`);
+    `manage.py refresh_solution_figures` rebuilds every row.
+    """
+
+    solution = models.OneToOneField(
+        Solution, primary_key=True, on_delete=models.CASCADE, related_name="figures"
+    )
+    review_count = models.PositiveIntegerField(_("évaluations d'experts"), default=0)
+    reference_count = models.PositiveIntegerField(_("organisations utilisatrices"), default=0)
+    # Mean over criteria (both axes) of each criterion's mean score; None when not reviewed.
+    mean_score = models.FloatField(_("note moyenne"), null=True, blank=True)
+    # Action-1 criterion key -> mean of its scores, what the needs ranking weighs.
+    criterion_means = models.JSONField(_("moyennes par critère"), default=dict, blank=True)
+    aiact_outcome = models.CharField(_("classe AI Act"), max_length=16, blank=True, db_index=True)
+    frugality_grade = models.CharField(_("note de sobriété"), max_length=1, blank=True)
+    updated_at = models.DateTimeField(_("recalculé le"), auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("chiffres d'une solution")
+        verbose_name_plural = _("chiffres des solutions")
+        indexes = [models.Index(fields=["mean_score"], name="figures_mean_score")]
+
+    def __str__(self) -> str:
+        return str(self.solution_id)
 
     @property
     def is_public(self) -> bool:

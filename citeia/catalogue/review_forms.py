@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Domain, GridAxis
@@ -43,6 +44,13 @@ def parse_evidence(text: str) -> list[str]:
     return links
 
 
+class TranslatedNameChoiceField(forms.ModelChoiceField):
+    """Options named by the data's French name, translated (data_labels.py)."""
+
+    def label_from_instance(self, obj):
+        return gettext(obj.name)
+
+
 class ReviewForm(forms.Form):
     """One score, justification and evidence per criterion of the grid.
 
@@ -64,7 +72,10 @@ class ReviewForm(forms.Form):
         for criterion in criteria:
             required = criterion.axis == GridAxis.ACTION1
             choices = [
-                (str(level.score), f"{level.score} — {level.label} : {level.description}")
+                (
+                    str(level.score),
+                    f"{level.score} — {gettext(level.label)} : {gettext(level.description)}",
+                )
                 for level in criterion.levels.all()
             ]
             self.fields[f"score_{criterion.key}"] = forms.ChoiceField(
@@ -216,7 +227,7 @@ class WeightsMixin:
         self.criteria = criteria
         for criterion in criteria:
             self.fields[f"poids_{criterion.key}"] = forms.TypedChoiceField(
-                label=criterion.name,
+                label=_(criterion.name),
                 choices=WEIGHT_CHOICES,
                 coerce=int,
                 required=required,
@@ -272,7 +283,7 @@ class RankingForm(WeightsMixin, forms.Form):
         required=False,
         help_text=_("Par exemple « répondre plus vite aux courriels des habitants »."),
     )
-    domaine = forms.ModelChoiceField(
+    domaine = TranslatedNameChoiceField(
         label=_("Domaine métier"),
         queryset=Domain.objects.all(),
         to_field_name="slug",

@@ -1,7 +1,22 @@
 """Reads for expert reviews, vendor answers, needs profiles and the ranking."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Prefetch, QuerySet
+from django.db.models import (
+    Avg,
+    Case,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce, Lower, Round
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,7 +35,7 @@ from .models import (
     Solution,
     SolutionStatus,
 )
-from .scoring import MUST_HAVES, SolutionFacts
+from .scoring import MAX_SCORE, MUST_HAVES, Ranked, SolutionFacts, score_solution
 from .selectors import get_solution_for_user
 
 REVIEWER_ROLES = {PlatformRole.EXPERT, PlatformRole.PROGRAMME_TEAM, PlatformRole.ADMINISTRATOR}
@@ -195,7 +210,9 @@ def user_territory(user):
 
 
 def ranking_facts(*, domain=None) -> list[SolutionFacts]:
-    """Facts on every published solution, in three queries whatever their number."""
+    """Facts on every published solution, from the review scores as stored, in three
+    queries whatever their number. `scoring.rank` over these is the reference order that
+    `ranked_solutions` computes in SQL (the tests and the benchmark compare both)."""
     solutions = Solution.objects.filter(status=SolutionStatus.PUBLISHED)
     if domain is not None:
         solutions = solutions.filter(domains=domain)
@@ -239,5 +256,94 @@ def ranking_facts(*, domain=None) -> list[SolutionFacts]:
     ]
 
 
-def solutions_by_id(ids) -> dict[int, Solution]:
-    return {s.pk: s for s in Solution.objects.filter(pk__in=list(ids)).select_related("vendor")}
+# The must-haves of `scoring.MUST_HAVES` as SQL conditions (the same tests; a test checks
+# that both give the same order).
+def _used_in_territory(code: str | None) -> Q:
+    if code is None:
+        return Q(pk__in=[])
+    return Q(
+        Exists(
+            Reference.objects.filter(solution=OuterRef("pk"))
+            .exclude(status="abandoned")
+            .filter(
+                Q(organisation__territory__code=code)
+                | Q(organisation__commune__territory__code=code)
+            )
+        )
+    )
+
+
+MUST_HAVE_CONDITIONS = {
+    "free_software": lambda code: Q(is_free_software=True),
+    "hosted_in_eu": lambda code: (
+        Q(hosting__in=["france", "eu", "customer"]) | Q(deployment="on_premise")
+    ),
+    "data_stays_in_commune": lambda code: (
+        Q(personal_data="none") | Q(deployment="on_premise") | Q(hosting="customer")
+    ),
+    "used_in_my_territory": _used_in_territory,
+}
+assert set(MUST_HAVE_CONDITIONS) == set(MUST_HAVES)
+
+
+def ranked_solutions(
+    *, weights: dict[str, int], must_haves, territory: str | None = None, domain=None
+) -> QuerySet[Solution]:
+    """Published solutions in the order of `scoring.rank`, computed by the database from
+    each solution's stored criterion means: must-haves met first, then the weighted score,
+    then the name. Paginate it; `explain_page` gives the reasons for the rows shown."""
+    solutions = Solution.objects.filter(status=SolutionStatus.PUBLISHED)
+    if domain is not None:
+        solutions = solutions.filter(domains=domain)
+    total = sum(weights.values())
+    score = Value(0.0, output_field=FloatField())
+    for key, weight in weights.items():
+        if weight and total:
+            mean = Cast(KeyTextTransform(key, "figures__criterion_means"), FloatField())
+            score = score + Coalesce(mean, Value(0.0)) * Value(
+                100 * weight / MAX_SCORE / total, output_field=FloatField()
+            )
+    conditions = [MUST_HAVE_CONDITIONS[key](territory) for key in must_haves]
+    eligible = (
+        Case(When(Q(*conditions), then=Value(1)), default=Value(0), output_field=IntegerField())
+        if conditions
+        else Value(1, output_field=IntegerField())
+    )
+    return (
+        solutions.select_related("vendor", "figures")
+        .annotate(ranking_score=Round(score, 9), eligible=eligible)
+        .order_by(F("eligible").desc(), F("ranking_score").desc(), Lower("name"), "pk")
+    )
+
+
+def explain_page(
+    solutions, *, weights: dict[str, int], must_haves, territory: str | None = None
+) -> list[tuple[Solution, Ranked]]:
+    """Each solution of a ranking page with its explanation by `scoring.score_solution`
+    (one query for the territories of the page's references)."""
+    territories: dict[int, set[str]] = {}
+    for solution_id, code, commune_code in (
+        Reference.objects.filter(solution__in=[s.pk for s in solutions])
+        .exclude(status="abandoned")
+        .values_list(
+            "solution_id", "organisation__territory__code", "organisation__commune__territory__code"
+        )
+    ):
+        for value in (code, commune_code):
+            if value:
+                territories.setdefault(solution_id, set()).add(value)
+    rows = []
+    for solution in solutions:
+        figures = getattr(solution, "figures", None)
+        facts = SolutionFacts(
+            id=solution.pk,
+            name=solution.name,
+            means=figures.criterion_means if figures else {},
+            is_free_software=solution.is_free_software,
+            hosting=solution.hosting,
+            deployment=solution.deployment,
+            personal_data=solution.personal_data,
+            territories_using=frozenset(territories.get(solution.pk, ())),
+        )
+        rows.append((solution, score_solution(facts, weights, must_haves, territory)))
+    return rows

@@ -20,6 +20,7 @@ from .models import (
     VendorAnswer,
 )
 from .scoring import MAX_SCORE, MUST_HAVES
+from .services import solution_figures_refresh
 
 
 class OwnSolutionError(PermissionDenied):
@@ -93,6 +94,7 @@ def review_save(
         )
         for criterion, (score, justification, evidence) in scores.items()
     )
+    solution_figures_refresh(solution_ids=[solution.pk])
     return review
 
 

@@ -1,18 +1,16 @@
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
     F,
-    FloatField,
-    IntegerField,
     Max,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
+    Value,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -35,6 +33,7 @@ from .models import (
     Review,
     ReviewScore,
     Solution,
+    SolutionFigures,
     SolutionStatus,
     Technique,
 )
@@ -86,28 +85,44 @@ def get_solution_for_user(user, slug: str, *, write: bool = False) -> Solution:
 
 # --- Public catalogue: search, facets, sorting -------------------------------------------
 
+
+class AssessmentChoices:
+    """Choices of a facet read from the assessment app (AI Act class, frugality grade),
+    with labels in the active language, like a model's `TextChoices`."""
+
+    def __init__(self, values: tuple[str, ...], label):
+        self.values = list(values)
+        self._label = label
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        return [(value, self._label(value)) for value in self.values]
+
+
+def _aiact_label(outcome: str) -> str:
+    from citeia.assessment.selectors import outcome_label
+
+    return outcome_label({"outcome": outcome})
+
+
+AIACT_OUTCOMES = ("prohibited", "high_risk", "minimal", "out_of_scope", "undetermined")
+FRUGALITY_GRADES = ("A", "B", "C", "D", "E")
+AiActClass = AssessmentChoices(AIACT_OUTCOMES, _aiact_label)
+FrugalityGrade = AssessmentChoices(
+    FRUGALITY_GRADES, lambda grade: _("Sobriété : %(grade)s") % {"grade": grade}
+)
+
 # Scalar facets: GET parameter of the page -> model field and its choices.
 CHOICE_FACETS = {
     "maturite": ("maturity", Maturity),
     "deploiement": ("deployment", Deployment),
     "hebergement": ("hosting", Hosting),
     "donnees": ("personal_data", PersonalData),
+    "aiact": ("figures__aiact_outcome", AiActClass),
+    "sobriete": ("figures__frugality_grade", FrugalityGrade),
 }
 SORTS = ("pertinence", "recentes", "utilisees", "note")
 YES_NO = ("oui", "non")
-
-# Mean over criteria of each criterion's mean score ("meilleure note"): a criterion
-# reviewed by five experts weighs as much as one reviewed by one.
-_MEAN_OF_CRITERION_MEANS = """(
-    SELECT AVG(criterion_mean) FROM (
-        SELECT AVG(rs.score) AS criterion_mean
-        FROM catalogue_reviewscore rs
-        JOIN catalogue_review r ON r.id = rs.review_id
-        JOIN catalogue_criterion c ON c.id = rs.criterion_id
-        WHERE r.solution_id = catalogue_solution.id
-        GROUP BY c.key
-    ) AS criterion_means
-)"""
 
 
 @dataclass
@@ -186,60 +201,62 @@ def _reviewed() -> Exists:
     return Exists(Review.objects.filter(solution=OuterRef("pk")))
 
 
-def _filtered(filters: CatalogueFilters, territory_ids, *, skip: str = "") -> QuerySet[Solution]:
-    """Published solutions narrowed by every filter but `skip` (for that facet's counts)."""
-    qs = published_solutions()
-    if filters.q.strip():
-        qs = qs.filter(pk__in=search.matching(Solution, filters.q))
-    if filters.domains and skip != "domaine":
-        qs = qs.filter(
+def _conditions(filters: CatalogueFilters, territory_ids) -> dict[str, Q]:
+    """Each active filter but the text match as a condition, keyed by its facet."""
+    conditions: dict[str, Q] = {}
+    if filters.domains:
+        conditions["domaine"] = Q(
             pk__in=Solution.domains.through.objects.filter(domain__slug__in=filters.domains).values(
                 "solution_id"
             )
         )
-    if filters.techniques and skip != "technique":
-        qs = qs.filter(
+    if filters.techniques:
+        conditions["technique"] = Q(
             pk__in=Solution.techniques.through.objects.filter(
                 technique__slug__in=filters.techniques
             ).values("solution_id")
         )
     for key, values in filters.choices.items():
+        conditions[key] = Q(**{f"{CHOICE_FACETS[key][0]}__in": values})
+    if filters.free_software:
+        conditions["libre"] = Q(is_free_software=filters.free_software == "oui")
+    if filters.reviewed:
+        conditions["evaluee"] = Q(_reviewed()) if filters.reviewed == "oui" else ~Q(_reviewed())
+    if filters.my_territory and territory_ids:
+        conditions["mon_territoire"] = Q(_used_in(territory_ids))
+    return conditions
+
+
+def _matching(filters: CatalogueFilters) -> QuerySet[Solution]:
+    """Published solutions matching the text query (all of them without one)."""
+    qs = published_solutions()
+    if filters.q.strip():
+        qs = qs.filter(pk__in=search.matching(Solution, filters.q))
+    return qs
+
+
+def _filtered(filters: CatalogueFilters, territory_ids, *, skip: str = "") -> QuerySet[Solution]:
+    """Published solutions narrowed by every filter but `skip` ("q" for the text match)."""
+    qs = published_solutions() if skip == "q" else _matching(filters)
+    for key, condition in _conditions(filters, territory_ids).items():
         if key != skip:
-            qs = qs.filter(**{f"{CHOICE_FACETS[key][0]}__in": values})
-    if filters.free_software and skip != "libre":
-        qs = qs.filter(is_free_software=filters.free_software == "oui")
-    if filters.reviewed and skip != "evaluee":
-        qs = qs.filter(_reviewed()) if filters.reviewed == "oui" else qs.filter(~_reviewed())
-    if filters.my_territory and territory_ids and skip != "mon_territoire":
-        qs = qs.filter(_used_in(territory_ids))
+            qs = qs.filter(condition)
     return qs
 
 
 def with_figures(qs: QuerySet[Solution]) -> QuerySet[Solution]:
-    """Solutions with their vendor, domains, techniques, `reference_count` and `mean_score`
-    (None when not reviewed), in a constant number of queries whatever their number."""
-    references = (
-        Reference.objects.filter(solution=OuterRef("pk"))
-        .exclude(status=ReferenceStatus.ABANDONED)
-        .order_by()
-        .values("solution")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    reviews = (
-        Review.objects.filter(solution=OuterRef("pk"))
-        .order_by()
-        .values("solution")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    """Solutions with their vendor, domains, techniques, `reference_count`, `review_count`
+    and `mean_score` (None when not reviewed), read from their stored figures, in a
+    constant number of queries whatever their number."""
     return (
         qs.select_related("vendor")
         .prefetch_related("domains", "techniques")
         .annotate(
-            reference_count=Coalesce(Subquery(references, output_field=IntegerField()), 0),
-            review_count=Coalesce(Subquery(reviews, output_field=IntegerField()), 0),
-            mean_score=RawSQL(_MEAN_OF_CRITERION_MEANS, [], output_field=FloatField()),  # noqa: S611
+            reference_count=Coalesce(F("figures__reference_count"), 0),
+            review_count=Coalesce(F("figures__review_count"), 0),
+            mean_score=F("figures__mean_score"),
+            aiact_outcome=Coalesce(F("figures__aiact_outcome"), Value("")),
+            frugality_grade=Coalesce(F("figures__frugality_grade"), Value("")),
         )
     )
 
@@ -247,10 +264,12 @@ def with_figures(qs: QuerySet[Solution]) -> QuerySet[Solution]:
 def catalogue_search(filters: CatalogueFilters, *, user=None) -> QuerySet[Solution]:
     """The public catalogue's results for `filters`, sorted."""
     territory_ids = user_territory_ids(user) if filters.my_territory else []
-    qs = with_figures(_filtered(filters, territory_ids))
     sort = filters.effective_sort
     if sort == "pertinence" and filters.q.strip():
+        # filter_and_rank applies the text match itself: not twice.
+        qs = with_figures(_filtered(filters, territory_ids, skip="q"))
         return search.filter_and_rank(qs.order_by("name"), filters.q)
+    qs = with_figures(_filtered(filters, territory_ids))
     if sort == "utilisees":
         return qs.order_by("-reference_count", "name", "pk")
     if sort == "note":
@@ -274,90 +293,109 @@ class Facet:
     multiple: bool = True
 
 
-def _count_by(qs: QuerySet[Solution], path: str) -> dict:
-    return dict(qs.order_by().values_list(path).annotate(n=Count("pk", distinct=True)))
+def _all_but(conditions: dict[str, Q], skip: str) -> Q:
+    return Q(*[condition for key, condition in conditions.items() if key != skip])
+
+
+def _options_with_counts(model, filters: CatalogueFilters, territory_ids, key: str):
+    """Every domain (or technique) with the number of results choosing it would give."""
+    matching = _filtered(filters, territory_ids, skip=key)
+    return model.objects.annotate(
+        n=Count("solutions", filter=Q(solutions__in=matching.values("pk")), distinct=True)
+    )
 
 
 def catalogue_facets(filters: CatalogueFilters, *, user=None) -> list[Facet]:
-    """Each facet's options with the number of results choosing it would give (the
-    other facets' filters applied): one query per facet, whatever the number of results."""
+    """Each facet's options with the number of results choosing it would give (the other
+    facets' filters applied), in three queries whatever the number of results: one per
+    list of domains and techniques, and one aggregate for every other facet."""
     territory_ids = user_territory_ids(user)
-    facets = []
-    counts = _count_by(_filtered(filters, territory_ids, skip="domaine"), "domains__slug")
-    facets.append(
+    conditions = _conditions(filters, territory_ids)
+    facets = [
         Facet(
             "domaine",
             _("Domaine métier"),
             [
-                FacetOption(d.slug, d.name, counts.get(d.slug, 0), d.slug in filters.domains)
-                for d in Domain.objects.all()
+                FacetOption(d.slug, _(d.name), d.n, d.slug in filters.domains)
+                for d in _options_with_counts(Domain, filters, territory_ids, "domaine")
             ],
-        )
-    )
-    counts = _count_by(_filtered(filters, territory_ids, skip="technique"), "techniques__slug")
-    facets.append(
+        ),
         Facet(
             "technique",
             _("Technique d'IA"),
             [
-                FacetOption(t.slug, t.name, counts.get(t.slug, 0), t.slug in filters.techniques)
-                for t in Technique.objects.all()
+                FacetOption(t.slug, _(t.name), t.n, t.slug in filters.techniques)
+                for t in _options_with_counts(Technique, filters, territory_ids, "technique")
             ],
+        ),
+    ]
+    # One conditional count per option of the other facets, over the text matches.
+    counts = {}
+    for key, (model_field, enum) in CHOICE_FACETS.items():
+        for value in enum.values:
+            counts[f"{key}:{value}"] = Count(
+                "pk", filter=Q(**{model_field: value}) & _all_but(conditions, key)
+            )
+    for value in YES_NO:
+        counts[f"libre:{value}"] = Count(
+            "pk", filter=Q(is_free_software=value == "oui") & _all_but(conditions, "libre")
         )
-    )
+    reviewed = Q(_reviewed())
+    counts["evaluee:oui"] = Count("pk", filter=reviewed & _all_but(conditions, "evaluee"))
+    counts["evaluee:non"] = Count("pk", filter=~reviewed & _all_but(conditions, "evaluee"))
+    if territory_ids:
+        counts["mon_territoire:oui"] = Count(
+            "pk", filter=Q(_used_in(territory_ids)) & _all_but(conditions, "mon_territoire")
+        )
+    counted = _matching(filters).order_by().aggregate(**counts)
     labels = {
         "maturite": _("Maturité"),
         "deploiement": _("Déploiement"),
         "hebergement": _("Hébergement"),
         "donnees": _("Données personnelles"),
+        "aiact": _("Classe AI Act"),
+        "sobriete": _("Sobriété (AFNOR SPEC 2314)"),
     }
-    for key, (model_field, enum) in CHOICE_FACETS.items():
-        counts = _count_by(_filtered(filters, territory_ids, skip=key), model_field)
+    for key, (_model_field, enum) in CHOICE_FACETS.items():
         selected = filters.choices.get(key, [])
         facets.append(
             Facet(
                 key,
                 labels[key],
                 [
-                    FacetOption(value, str(label), counts.get(value, 0), value in selected)
+                    FacetOption(value, str(label), counted[f"{key}:{value}"], value in selected)
                     for value, label in enum.choices
                 ],
             )
         )
-    counts = _count_by(_filtered(filters, territory_ids, skip="libre"), "is_free_software")
     facets.append(
         Facet(
             "libre",
             _("Logiciel libre"),
             [
                 FacetOption(
-                    "oui", _("Logiciel libre"), counts.get(True, 0), filters.free_software == "oui"
+                    "oui", _("Logiciel libre"), counted["libre:oui"], filters.free_software == "oui"
                 ),
                 FacetOption(
                     "non",
                     _("Logiciel non libre"),
-                    counts.get(False, 0),
+                    counted["libre:non"],
                     filters.free_software == "non",
                 ),
             ],
             multiple=False,
         )
     )
-    reviewed = (
-        _filtered(filters, territory_ids, skip="evaluee")
-        .order_by()
-        .aggregate(yes=Count("pk", filter=_reviewed()), total=Count("pk"))
-    )
     facets.append(
         Facet(
             "evaluee",
             _("Évaluation par des experts"),
             [
-                FacetOption("oui", _("Évaluée"), reviewed["yes"], filters.reviewed == "oui"),
+                FacetOption("oui", _("Évaluée"), counted["evaluee:oui"], filters.reviewed == "oui"),
                 FacetOption(
                     "non",
                     _("Pas encore évaluée"),
-                    reviewed["total"] - reviewed["yes"],
+                    counted["evaluee:non"],
                     filters.reviewed == "non",
                 ),
             ],
@@ -365,20 +403,38 @@ def catalogue_facets(filters: CatalogueFilters, *, user=None) -> list[Facet]:
         )
     )
     if territory_ids:
-        used = (
-            _filtered(filters, territory_ids, skip="mon_territoire")
-            .filter(_used_in(territory_ids))
-            .count()
-        )
         facets.append(
             Facet(
                 "mon_territoire",
                 _("Mon territoire"),
-                [FacetOption("oui", _("Utilisée dans mon territoire"), used, filters.my_territory)],
+                [
+                    FacetOption(
+                        "oui",
+                        _("Utilisée dans mon territoire"),
+                        counted["mon_territoire:oui"],
+                        filters.my_territory,
+                    )
+                ],
                 multiple=False,
             )
         )
     return facets
+
+
+def catalogue_version() -> str:
+    """Changes whenever the catalogue's results or facet counts may change: a solution
+    added, removed or saved (status included), or its figures recomputed (reviews,
+    references, assessments). One query of three index look-ups (number of solutions,
+    last save of a solution, last refresh of figures)."""
+    solutions = connection.ops.quote_name(Solution._meta.db_table)
+    figures = connection.ops.quote_name(SolutionFigures._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {solutions}), "  # noqa: S608 (table names only)
+            f"(SELECT MAX(updated_at) FROM {solutions}), "
+            f"(SELECT MAX(updated_at) FROM {figures})"
+        )
+        return ":".join(str(value) for value in cursor.fetchone())
 
 
 def last_catalogue_update():
@@ -495,6 +551,11 @@ def compare_solutions(slugs: list[str]) -> dict:
         for solution in with_figures(published_solutions().filter(slug__in=slugs))
     }
     solutions = [found[slug] for slug in dict.fromkeys(slugs) if slug in found]
+    from citeia.assessment.selectors import summaries_for_solutions
+
+    summaries = summaries_for_solutions([solution.pk for solution in solutions])
+    for solution in solutions:
+        solution.assessment = summaries.get(solution.pk)
     pairs: dict[int, list[tuple[str, int]]] = {solution.pk: [] for solution in solutions}
     for solution_id, key, score in ReviewScore.objects.filter(
         review__solution__in=solutions

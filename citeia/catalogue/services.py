@@ -29,6 +29,7 @@ from citeia.accounts.models import MembershipStatus, User
 from citeia.core import search
 from citeia.core.permissions import Action, MemberRole, PlatformRole, can, require
 
+from . import figures
 from .models import AttributeType, ExtraAttribute, ExtraValue, Solution, SolutionStatus
 
 # Statuses in which the vendor may still change the solution.
@@ -126,6 +127,18 @@ def _save_extra(solution: Solution, extra: dict) -> None:
             ExtraValue.objects.update_or_create(
                 solution=solution, attribute=attribute, defaults={"value": stored}
             )
+    # The copy the history keeps (saved with the solution by the caller).
+    solution.extra_attributes = extra_snapshot(solution)
+
+
+def extra_snapshot(solution: Solution) -> dict:
+    """The solution's extra attribute values as stored, by attribute key."""
+    return {
+        key: value
+        for key, value in ExtraValue.objects.filter(solution=solution)
+        .order_by("attribute__position", "attribute__key")
+        .values_list("attribute__key", "value")
+    }
 
 
 def _record(solution: Solution, *, actor: User, reason: str) -> None:
@@ -236,6 +249,28 @@ def solution_transition(
 
 
 # E-mails ------------------------------------------------------------------------------
+
+
+def _assessment_lookup(solution_ids: list[int]) -> dict[int, dict[str, str]]:
+    """AI Act class and frugality grade of each solution, from the assessment app."""
+    from citeia.assessment.selectors import summaries_for_solutions
+
+    return {
+        solution_id: {
+            "aiact_outcome": summary.outcome or "",
+            "frugality_grade": summary.frugality_grade or "",
+        }
+        for solution_id, summary in summaries_for_solutions(solution_ids).items()
+    }
+
+
+def solution_figures_refresh(*, solution_ids: Iterable[int]) -> None:
+    """Recompute the derived figures of these solutions (reviews, references, assessments).
+
+    Call it in the transaction that changed what they derive from: a review saved or
+    deleted, a reference added, changed or removed, an assessment completed.
+    """
+    figures.save(figures.compute(solution_ids, assessments=_assessment_lookup))
 
 
 def _absolute(request, path: str) -> str:

@@ -15,7 +15,7 @@ from .. import review_selectors as selectors
 from .. import review_services as services
 from ..models import GridAxis
 from ..review_forms import NeedsProfileForm, RankingForm
-from ..scoring import MAX_SCORE, MUST_HAVES, rank
+from ..scoring import MAX_SCORE, MUST_HAVES
 from .reviews import INVALID, safe_url
 
 PER_PAGE = 20
@@ -53,14 +53,13 @@ def _share_query(weights: dict[str, int], must_haves, domain=None, need: str = "
     return urlencode(params)
 
 
-def _rows(page, criteria_names):
-    solutions = selectors.solutions_by_id(r.facts.id for r in page)
+def _rows(page, explained, criteria_names):
     rows = []
-    for position, ranked in enumerate(page, start=page.start_index()):
+    for position, (solution, ranked) in enumerate(explained, start=page.start_index()):
         rows.append(
             {
                 "position": position,
-                "solution": solutions[ranked.facts.id],
+                "solution": solution,
                 "ranked": ranked,
                 "contributions": [
                     {
@@ -83,7 +82,7 @@ def _rows(page, criteria_names):
 
 def ranking(request):
     criteria = selectors.weight_criteria()
-    names = {c.key: c.name for c in criteria}
+    names = {c.key: _(c.name) for c in criteria}  # in French in the database: data_labels
     profile = None
     domain = None
     need = ""
@@ -109,14 +108,18 @@ def ranking(request):
     territory = selectors.user_territory(request.user)
     rows, page = [], None
     if status == 200:
-        ranked = rank(
-            selectors.ranking_facts(domain=domain),
-            weights,
-            must_haves,
-            territory.code if territory else None,
+        code = territory.code if territory else None
+        page = paginate(
+            request,
+            selectors.ranked_solutions(
+                weights=weights, must_haves=must_haves, territory=code, domain=domain
+            ),
+            per_page=PER_PAGE,
         )
-        page = paginate(request, ranked, per_page=PER_PAGE)
-        rows = _rows(page, names)
+        explained = selectors.explain_page(
+            list(page), weights=weights, must_haves=must_haves, territory=code
+        )
+        rows = _rows(page, explained, names)
     return render(
         request,
         "catalogue/needs_ranking.html",

@@ -1,11 +1,17 @@
 """The public catalogue: search with facets, solution pages, exports and DCAT-AP."""
 
-from django.http import Http404
+import hashlib
+from urllib.parse import urlencode
+
+from django.core.cache import caches
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 
 from citeia.core.exports import Column, export_response, requested_format
 from citeia.core.pagination import paginate
@@ -83,6 +89,12 @@ def export_columns(fmt: str, request) -> list[Column]:
             pgettext_lazy("colonne d'export", "note_moyenne"),
             lambda s: None if s.mean_score is None else round(s.mean_score, 2),
         ),
+        Column("ai_act_class", pgettext_lazy("colonne d'export", "classe_ai_act"), "aiact_outcome"),
+        Column(
+            "frugality_grade",
+            pgettext_lazy("colonne d'export", "note_sobriete"),
+            "frugality_grade",
+        ),
         Column(
             "updated",
             pgettext_lazy("colonne d'export", "mise_a_jour"),
@@ -106,31 +118,70 @@ def _export(request, filters):
     )
 
 
+RESULTS_CACHE = "catalogue_results"
+
+
+def _results_key(request, filters) -> str:
+    """The cache key of a results fragment: the catalogue's version, the language, the
+    query (parameters sorted) and, for a signed-in agent, their territories (the "my
+    territory" facet)."""
+    query = urlencode(
+        sorted((key, value) for key, values in request.GET.lists() for value in values)
+    )
+    territories = selectors.user_territory_ids(request.user)
+    raw = "|".join(
+        [selectors.catalogue_version(), get_language(), query, ",".join(map(str, territories))]
+    )
+    return "catalogue-results:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _results_html(request, filters) -> str:
+    cache = caches[RESULTS_CACHE]
+    key = _results_key(request, filters)
+    html = cache.get(key)
+    if html is None:
+        page = paginate(
+            request, selectors.catalogue_search(filters, user=request.user), per_page=PER_PAGE
+        )
+        context = {
+            "page": page,
+            "filters": filters,
+            "facets": selectors.catalogue_facets(filters, user=request.user),
+            "sorts": [
+                (
+                    "",
+                    _("Automatique : pertinence si vous cherchez un mot, sinon les plus récentes"),
+                ),
+                ("pertinence", _("Pertinence")),
+                ("recentes", _("Mises à jour récemment")),
+                ("utilisees", _("Les plus utilisées")),
+                ("note", _("Meilleure note")),
+            ],
+        }
+        html = render_to_string("catalogue/includes/public_results.html", context, request=request)
+        cache.set(key, html)
+    # Our own template's output, escaped when it was rendered.
+    return mark_safe(html)  # noqa: S308
+
+
 def solution_list(request):
     filters = selectors.CatalogueFilters.from_query(request.GET)
     if requested_format(request):
         return _export(request, filters)
-    page = paginate(
-        request, selectors.catalogue_search(filters, user=request.user), per_page=PER_PAGE
-    )
-    context = {
-        "page": page,
-        "filters": filters,
-        "facets": selectors.catalogue_facets(filters, user=request.user),
-        "sorts": [
-            ("", _("Automatique : pertinence si vous cherchez un mot, sinon les plus récentes")),
-            ("pertinence", _("Pertinence")),
-            ("recentes", _("Mises à jour récemment")),
-            ("utilisees", _("Les plus utilisées")),
-            ("note", _("Meilleure note")),
-        ],
-        "crumbs": [(_("Catalogue des solutions"), None)],
-    }
+    results = _results_html(request, filters)
     # A history restore asks for the whole page, not the fragment.
     if request.htmx and not request.htmx.history_restore_request:
-        response = render(request, "catalogue/includes/public_results.html", context)
+        response = HttpResponse(results)
     else:
-        response = render(request, "catalogue/public_list.html", context)
+        response = render(
+            request,
+            "catalogue/public_list.html",
+            {
+                "results": results,
+                "filters": filters,
+                "crumbs": [(_("Catalogue des solutions"), None)],
+            },
+        )
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -176,6 +227,13 @@ def _actions_for(user, solution) -> list[tuple[str, str]]:
         actions.append(
             (_("Évaluer cette solution"), reverse("catalogue:review_edit", args=[solution.slug]))
         )
+    if can(user, Action.CHANGE, solution) or can(user, Action.EVALUATE, solution):
+        actions.append(
+            (
+                _("Dossier d'évaluation : AI Act, sobriété, confiance"),
+                reverse("assessment:solution_file", args=[solution.pk]),
+            )
+        )
     if can_see_reviews(user, solution):
         actions.append(
             (
@@ -200,8 +258,22 @@ def _actions_for(user, solution) -> list[tuple[str, str]]:
     return actions
 
 
+def _assessment(user, solution):
+    """The solution's assessment summary, and the address of its file if this person may
+    read it (public once the AI Act assessment of a published solution is completed)."""
+    from citeia.assessment import selectors as assessment_selectors
+
+    file = assessment_selectors.file_for_solution(solution)
+    if file is None:
+        return None, ""
+    summary = assessment_selectors.file_summary(file)
+    readable = can(user, Action.VIEW, file) or assessment_selectors.can_read_details(user, file)
+    return summary, summary.url if readable else ""
+
+
 def solution_detail(request, slug: str):
     solution = selectors.get_solution_for_user(request.user, slug)
+    assessment, assessment_file_url = _assessment(request.user, solution)
     references = selectors.solution_references(solution)
     evaluation = selectors.solution_evaluation(solution)
     certifications = dict(CERTIFICATIONS)
@@ -220,6 +292,8 @@ def solution_detail(request, slug: str):
         "actions": _actions_for(request.user, solution),
         "map": _solution_map(references),
         "evaluation": evaluation,
+        "assessment": assessment,
+        "assessment_file_url": assessment_file_url,
         "axes": [
             (GridAxis.ACTION1, GridAxis.ACTION1.label, evaluation["axes"][GridAxis.ACTION1]),
             (GridAxis.PRINCIPLE, GridAxis.PRINCIPLE.label, evaluation["axes"][GridAxis.PRINCIPLE]),

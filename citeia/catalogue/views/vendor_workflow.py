@@ -1,11 +1,13 @@
 """The programme team's side of the workflow: review queue, decisions, history."""
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,7 +17,14 @@ from citeia.core.permissions import Action, can, require
 from .. import selectors, services
 from ..forms import DecisionForm
 from ..markdown import render_markdown
-from ..models import CERTIFICATIONS, Domain, Solution, SolutionStatus, Technique
+from ..models import (
+    CERTIFICATIONS,
+    Domain,
+    ExtraAttribute,
+    Solution,
+    SolutionStatus,
+    Technique,
+)
 from .vendor import INVALID, STATUS_BADGES, refused, with_badges
 
 # Decisions taken on the decision page itself (publishing needs no message).
@@ -223,6 +232,22 @@ def solution_decide_confirm(request, slug: str, transition: str):
 # History ------------------------------------------------------------------------------
 
 
+THROUGH_KEYS = {
+    "domains": "domain",
+    "techniques": "technique",
+    "similar_to": "to_solution",
+    "alternative_to": "to_solution",
+}
+
+
+def _extra_value(item) -> str:
+    if isinstance(item, bool):
+        return _("Oui") if item else _("Non")
+    if isinstance(item, float) and item.is_integer():
+        item = int(item)
+    return str(formats.localize(item))
+
+
 def _display(field, value, names):
     """A field's value in words, for the diff table."""
     if value in (None, "", []):
@@ -231,8 +256,15 @@ def _display(field, value, names):
         return str(value)
     name = field.name
     if name in names:  # many-to-many: rows of the through table
-        key = {"domains": "domain", "techniques": "technique"}[name]
-        return ", ".join(sorted(names[name].get(row.get(key), "?") for row in value))
+        key = THROUGH_KEYS[name]
+        return ", ".join(sorted(str(names[name].get(row.get(key), "?")) for row in value))
+    if name == "extra_attributes":
+        # In the attributes' order (PostgreSQL's jsonb does not keep the keys' order).
+        labels = dict(
+            ExtraAttribute.objects.order_by("position", "key").values_list("key", "label")
+        )
+        keys = [key for key in labels if key in value] + sorted(set(value) - set(labels))
+        return " ; ".join(f"{labels.get(key, key)} : {_extra_value(value[key])}" for key in keys)
     if name == "certifications":
         labels = dict(CERTIFICATIONS)
         return ", ".join(str(labels.get(item, item)) for item in value)
@@ -264,9 +296,20 @@ def solution_history(request, slug: str):
         if records
         else None
     )
+    linked = set()
+    for name in ("similar_to", "alternative_to"):
+        through = apps.get_model("catalogue", f"HistoricalSolution_{name}")
+        linked.update(
+            through.objects.filter(
+                history__in=[r for r in (*records, previous) if r is not None]
+            ).values_list("to_solution", flat=True)
+        )
+    solution_names = dict(Solution.objects.filter(pk__in=linked).values_list("pk", "name"))
     names = {
-        "domains": dict(Domain.objects.values_list("pk", "name")),
-        "techniques": dict(Technique.objects.values_list("pk", "name")),
+        "domains": {pk: _(name) for pk, name in Domain.objects.values_list("pk", "name")},
+        "techniques": {pk: _(name) for pk, name in Technique.objects.values_list("pk", "name")},
+        "similar_to": solution_names,
+        "alternative_to": solution_names,
     }
     fields = {field.name: field for field in Solution._meta.get_fields()}
     versions = []

@@ -8,7 +8,7 @@ MANAGE := $(PY) manage.py
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/citeia
 REPORTS := var/test-reports
 # The secret key of this installation, generated once (see var/secret_key below).
-WITH_KEY = SECRET_KEY=$$(cat var/secret_key)
+WITH_KEY = SECRET_KEY=$$(cat var/secret_key) CITEIA_SANDBOX_KEY=$$(cat var/sandbox-key)
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-dev run demo worker test test-sqlite test-postgresql quality fix \
@@ -34,17 +34,21 @@ install: $(VENV)/.installed ## Create the virtual environment and install the pl
 
 install-dev: $(VENV)/.installed-dev ## Install the platform and what tests and tools need
 
-messages: $(VENV)/.installed var/secret_key ## Compile the translations (.po -> .mo)
+messages: $(VENV)/.installed var/secret_key var/sandbox-key ## Compile the translations (.po -> .mo)
 	@command -v msgfmt >/dev/null || scripts/apt-install.sh gettext
 	@$(WITH_KEY) $(MANAGE) compilemessages -v 0 --ignore=.venv
 
-translations: $(VENV)/.installed var/secret_key ## Update locale/en .po files from the source (then translate them)
+translations: $(VENV)/.installed var/secret_key var/sandbox-key ## Update locale/en .po files from the source (then translate them)
 	$(WITH_KEY) $(MANAGE) makemessages -l en --no-location --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 
 var/secret_key:
 	@mkdir -p var && python3 -c "import secrets; print(secrets.token_urlsafe(50))" > $@ && chmod 600 $@
 
-prepare: $(VENV)/.installed messages var/secret_key
+# The sandbox's AES-256 key for encrypted datasets (settings read the same file in demo mode).
+var/sandbox-key:
+	@mkdir -p var && python3 -c "import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())" > $@ && chmod 600 $@
+
+prepare: $(VENV)/.installed messages var/secret_key var/sandbox-key
 	@$(WITH_KEY) CITEIA_DEMO=1 $(MANAGE) migrate --no-input -v 0
 	@$(WITH_KEY) $(MANAGE) createcachetable
 	@$(WITH_KEY) $(MANAGE) collectstatic --no-input -v 0
@@ -91,7 +95,7 @@ test: quality test-sqlite test-postgresql ## Lint, then every test on SQLite and
 bench: demo ## Load test: gunicorn + worker, 20 clients for 30 s (results in docs/PERFORMANCE.md)
 	$(WITH_KEY) $(PY) bench/run.py
 
-bench-catalogue: install-dev var/secret_key ## Catalogue at scale: 20 000 solutions, SQLite and PostgreSQL (about 15 min)
+bench-catalogue: install-dev var/secret_key var/sandbox-key ## Catalogue at scale: 20 000 solutions, SQLite and PostgreSQL (about 15 min)
 	$(WITH_KEY) BENCH_COMMAND="make bench-catalogue" $(PY) bench/catalogue.py
 
 lock: $(VENV)/.installed-dev ## Re-pin requirements*.txt from pyproject.toml

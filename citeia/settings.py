@@ -180,6 +180,15 @@ CACHES = {
         "TIMEOUT": env_int("FRAGMENT_CACHE_SECONDS", 3600),
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },
+    # Rendered catalogue results and facets, per process, keyed by the search and by a
+    # version of the catalogue read on every request: a change shows at once
+    # (docs/PERFORMANCE.md, "Catalogue at scale").
+    "catalogue_results": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "citeia-catalogue-results",
+        "TIMEOUT": env_int("CATALOGUE_RESULTS_CACHE_SECONDS", 600),
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
 }
 
 # OpenID Connect (ProConnect) — off unless configured.
@@ -294,3 +303,36 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.server": {"level": "WARNING"}},
 }
+
+# Sandbox (issue 6): datasets, models and evaluation runs.
+SANDBOX_DIR = Path(env_str("CITEIA_SANDBOX_DIR", str(VAR_DIR / "sandbox")))
+SANDBOX_MAX_UPLOAD_BYTES = env_int("CITEIA_SANDBOX_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
+SANDBOX_MAX_MODEL_BYTES = env_int("CITEIA_SANDBOX_MAX_MODEL_BYTES", 50 * 1024 * 1024)
+SANDBOX_RUN_MEMORY_MB = env_int("CITEIA_SANDBOX_RUN_MEMORY_MB", 4096)
+SANDBOX_RUN_CPU_SECONDS = env_int("CITEIA_SANDBOX_RUN_CPU_SECONDS", 1800)
+SANDBOX_RUN_WALL_SECONDS = env_int("CITEIA_SANDBOX_RUN_WALL_SECONDS", 1800)
+SANDBOX_RETENTION_DAYS = env_int("CITEIA_SANDBOX_RETENTION_DAYS", 365)
+# AES-256 key (urlsafe base64 of 32 bytes) for personal and sensitive datasets at rest.
+SANDBOX_KEY = env_str("CITEIA_SANDBOX_KEY")
+if not SANDBOX_KEY:
+    if DEBUG or TESTING or DEMO:
+        import base64 as _base64
+        import secrets as _secrets
+
+        _key_file = VAR_DIR / "sandbox-key"
+        try:  # created once, atomically: web, worker and tests share it
+            _fd = os.open(_key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(_fd, "w") as _out:
+                _out.write(_base64.urlsafe_b64encode(_secrets.token_bytes(32)).decode())
+        SANDBOX_KEY = _key_file.read_text().strip()
+    else:
+        raise ImproperlyConfigured(
+            "CITEIA_SANDBOX_KEY is required when DEBUG is off (urlsafe base64 of 32 bytes)."
+        )
+
+# Register (issue 5): checking links calls outside servers, so it is off unless asked for.
+REGISTRY_LINK_CHECK = env_bool("REGISTRY_LINK_CHECK", False)
+REGISTRY_FORM_LIMIT_PER_HOUR = env_int("REGISTRY_FORM_LIMIT_PER_HOUR", 5)

@@ -57,6 +57,11 @@ PUBLIC_PAGES = [
     "/catalogue/",
     "/catalogue/guide/",
     "/catalogue/classement/",
+    "/evaluations/ai-act/",
+    "/evaluations/sobriete/estimation/",
+    "/evaluations/sobriete/methode/",
+    "/registre/",
+    "/registre/couverture/",
 ]
 NOT_FOUND = "/territoire/communes/99999/"
 

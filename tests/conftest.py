@@ -44,6 +44,15 @@ def block_network():
     socket.socket.connect = _real_connect
 
 
+@pytest.fixture(autouse=True)
+def clear_process_caches():
+    """Per-process caches outlive a test's rolled-back transaction: start each test empty."""
+    from django.core.cache import caches
+
+    caches["catalogue_results"].clear()
+    yield
+
+
 @pytest.fixture
 def password():
     return PASSWORD

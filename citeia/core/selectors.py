@@ -13,7 +13,9 @@ def api_operations() -> list[dict]:
 
     schema = api.get_openapi_schema(path_prefix="/api")
     operations = []
-    for path, methods in schema["paths"].items():
+    for raw_path, methods in schema["paths"].items():
+        # Routers nested with an empty prefix lose the slash after the path prefix.
+        path = "/api/" + raw_path.removeprefix("/api").lstrip("/")
         for method, operation in methods.items():
             operations.append(
                 {

@@ -6,7 +6,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from citeia.accounts.demo import load_demo_accounts
+from citeia.assessment.demo import load_demo_assessments
+from citeia.assessment.principles_demo import load_demo_principles
 from citeia.catalogue.demo import demo_catalogue_accounts, load_demo_catalogue
+from citeia.registry.demo import load_demo_registry
+from citeia.sandbox.demo import load_demo_sandbox
 
 
 class Command(BaseCommand):
@@ -31,6 +35,10 @@ class Command(BaseCommand):
             credentials.chmod(0o600)
         accounts = load_demo_accounts(password=password)
         catalogue = load_demo_catalogue(password=password)
+        register = load_demo_registry()
+        assessments = load_demo_assessments()
+        principles = load_demo_principles()
+        sandbox = load_demo_sandbox()
         self.stdout.write("")
         self.stdout.write(
             "Comptes de démonstration (mot de passe commun, stocké dans var/demo-password.txt) :"
@@ -43,6 +51,23 @@ class Command(BaseCommand):
         self.stdout.write(
             "Catalogue de démonstration : {solutions} solutions de {vendors} fournisseurs "
             "fictifs, {reviews} évaluations d'experts.".format(**catalogue)
+        )
+        self.stdout.write(
+            "Évaluations de démonstration : {files} dossiers AI Act (tous les classements).".format(
+                **assessments
+            )
+        )
+        self.stdout.write(
+            "Sobriété et confiance : {frugality} évaluations de sobriété (notes {grades}), "
+            "{trust} auto-évaluations de confiance.".format(**principles)
+        )
+        self.stdout.write(
+            "Registre de démonstration : {records} fiches de {organisations} collectivités, "
+            "{requests} demandes d'explication.".format(**register)
+        )
+        self.stdout.write(
+            "Bac à sable : {datasets} jeu de données, {models} modèles, {runs} évaluations "
+            "(exécutées par le worker).".format(**sandbox)
         )
         self.stdout.write(f"Administrateur de démo : {accounts[0].email} / {password}")
         self.stdout.write("")

@@ -1,5 +1,6 @@
 """Settings, read from the environment only (see the table in README.md)."""
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -320,11 +321,9 @@ if not SANDBOX_KEY:
         import secrets as _secrets
 
         _key_file = VAR_DIR / "sandbox-key"
-        try:  # created once, atomically: web, worker and tests share it
+        # Created once, atomically (O_EXCL): web, worker and tests share it.
+        with contextlib.suppress(FileExistsError):
             _fd = os.open(_key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
             with os.fdopen(_fd, "w") as _out:
                 _out.write(_base64.urlsafe_b64encode(_secrets.token_bytes(32)).decode())
         SANDBOX_KEY = _key_file.read_text().strip()

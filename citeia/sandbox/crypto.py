@@ -17,7 +17,7 @@ CHUNK = 1024 * 1024
 
 
 class DecryptionError(ValueError):
-    pass
+    """The file was altered, or encrypted with another key."""
 
 
 def _aad(index: int, last: bool) -> bytes:

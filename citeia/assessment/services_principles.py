@@ -191,16 +191,27 @@ def _refresh_catalogue(file) -> None:
 
 @transaction.atomic
 def frugality_estimate_save(
-    *, assessment: FrugalityAssessment, usage: dict, user
+    *, assessment: FrugalityAssessment, usage: dict, user, measurement: dict | None = None
 ) -> FrugalityAssessment:
     """Store the declared usage and its estimate (UsageError naming the field otherwise).
 
     The estimate is kept even on a completed assessment: it does not change the grade.
+    `measurement` (a sandbox run's energy, `sandbox.selectors.energy_measurement`) is
+    recorded with the estimate when its energy per request was used.
     """
     usage = {key: value for key, value in usage.items() if value not in (None, "")}
     result = frugality.estimate(usage)
     assessment.usage = usage
     assessment.estimate = result.to_dict()
+    if measurement is not None:
+        assessment.estimate["measurement"] = {
+            "run": str(measurement["run"].public_id),
+            "wh_per_prediction": measurement["wh_per_prediction"],
+            "it_wh_per_prediction": measurement["it_wh_per_prediction"],
+            "pue": measurement["pue"],
+            "method": measurement["method"],
+            "date": measurement["date"].isoformat() if measurement["date"] else "",
+        }
     assessment.assessed_by = user
     assessment.save()
     return assessment

@@ -219,6 +219,14 @@ class ModelUploadForm(forms.Form):
 
 class RunForm(forms.Form):
     model = forms.ChoiceField(label=_("Modèle à évaluer"))
+    assessment_file = forms.ChoiceField(
+        label=_("Dossier d'évaluation concerné (facultatif)"),
+        required=False,
+        help_text=_(
+            "La solution ou le système que ce modèle représente : l'énergie mesurée ici "
+            "remplacera alors l'estimation déclarée dans son évaluation de sobriété."
+        ),
+    )
     target = forms.ChoiceField(label=_("Colonne cible (la vraie valeur)"))
     positive_label = forms.CharField(
         label=_("Classe positive (décision favorable)"),
@@ -250,8 +258,11 @@ class RunForm(forms.Form):
         initial=[value for value, _label in SECTION_CHOICES],
     )
 
-    def __init__(self, *args, dataset, models, **kwargs):
+    def __init__(self, *args, dataset, models, files=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["assessment_file"].choices = [("", _("Aucun"))] + [
+            (str(f.pk), f"{f.name} ({f.organisation})") for f in files
+        ]
         columns = [(c, c) for c in dataset.columns()]
         self.fields["model"].choices = [
             (str(m.public_id), f"{m.name} ({m.get_format_display()}, {m.organisation})")

@@ -247,6 +247,16 @@ class Run(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     is_demo = models.BooleanField(default=False)
+    # The assessment file (a catalogue solution or a system in use) this run measures: its
+    # energy figures then replace the declared ones in the frugality estimate.
+    assessment_file = models.ForeignKey(
+        "assessment.AssessmentFile",
+        verbose_name=_("dossier d'évaluation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sandbox_runs",
+    )
 
     is_public = False
 

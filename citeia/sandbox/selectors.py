@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from citeia.core.permissions import Action, can
 
-from .models import AccessAction, Dataset, DatasetGrant, Run, SandboxModel
+from .models import AccessAction, Dataset, DatasetGrant, Run, RunStatus, SandboxModel
 
 
 def _active_grants(dataset: Dataset):
@@ -107,3 +107,41 @@ def writable_organisations(user):
         else []
     )
     return Organisation.objects.filter(pk__in=ids).order_by("name")
+
+
+def assessment_files_for(user):
+    """Assessment files a run may be attached to: those of the user's organisations."""
+    from citeia.assessment.selectors import files_for_user
+
+    return list(files_for_user(user)[:500])
+
+
+def runs_for_assessment_file(file):
+    """Runs attached to an assessment file, newest first (whoever may read the file)."""
+    return list(
+        Run.objects.filter(assessment_file=file)
+        .select_related("model", "dataset")
+        .order_by("-created_at")[:50]
+    )
+
+
+def energy_measurement(file) -> dict | None:
+    """The latest energy measurement of a run attached to `file`, per prediction, with the
+    PUE it includes taken out (the frugality estimate applies its own): None if none."""
+    for run in Run.objects.filter(assessment_file=file, status=RunStatus.SUCCEEDED).order_by(
+        "-finished_at", "-pk"
+    ):
+        energy = (run.results or {}).get("energy") or {}
+        per_thousand = energy.get("kwh_per_1000_predictions")
+        if isinstance(per_thousand, int | float) and per_thousand > 0:
+            pue = energy.get("pue") or 1
+            # kWh per 1,000 predictions is numerically Wh per prediction.
+            return {
+                "run": run,
+                "wh_per_prediction": per_thousand,
+                "it_wh_per_prediction": float(f"{per_thousand / pue:.6g}"),
+                "pue": pue,
+                "method": energy.get("method", ""),
+                "date": run.finished_at,
+            }
+    return None

@@ -46,7 +46,7 @@ logger = logging.getLogger(__name__)
 
 
 class UploadTooLarge(ValidationError):
-    pass
+    """An upload over the size limit (the view answers 413)."""
 
 
 def _require_editor(user, organisation) -> None:
@@ -492,9 +492,18 @@ def run_create(
     sections: list[str] | None = None,
     is_demo: bool = False,
     via: str = "web",
+    assessment_file=None,
 ) -> Run:
     organisation = model.organisation
     _require_editor(user, organisation)
+    if assessment_file is not None and assessment_file.organisation_id != organisation.pk:
+        raise ValidationError(
+            {
+                "assessment_file": _(
+                    "Ce dossier d'évaluation appartient à une autre organisation que le modèle."
+                )
+            }
+        )
     if not dataset_usable_by(dataset, organisation):
         log_access(dataset, user, AccessAction.REFUSED, via=via, detail=organisation.name)
         raise PermissionDenied(
@@ -543,6 +552,7 @@ def run_create(
                 "sections": sections,
             },
             is_demo=is_demo,
+            assessment_file=assessment_file,
         )
         log_access(dataset, user, AccessAction.RUN, via=via, detail=str(run.public_id))
         from .tasks import execute_run

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from citeia.accounts.models import Organisation
 from citeia.catalogue.models import Solution
 from citeia.core.permissions import Action, can
+from citeia.sandbox import selectors as sandbox_selectors
 
 from .. import selectors, services
 from ..forms import ObligationCheckForm, SystemFileForm
@@ -158,6 +159,11 @@ def file_detail(request, pk: int):
             "fria": fria,
             "fria_required": bool(completed and completed.result.get("fria_required")),
             "history": selectors.history(file) if details else [],
+            "sandbox_runs": [
+                run
+                for run in (sandbox_selectors.runs_for_assessment_file(file) if details else [])
+                if can(request.user, Action.VIEW, run)
+            ],
             "is_solution": file.kind == FileKind.SOLUTION,
             **(_principle_blocks() if details else {}),
             "crumbs": file_crumbs(file),

@@ -6,6 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from citeia.sandbox import selectors as sandbox_selectors
+
 from .. import frugality, selectors, trust
 from .. import services_principles as services
 from ..forms_principles import AnswersForm, UsageForm, usage_message
@@ -159,8 +161,27 @@ def frugality_result(request, pk: int):
     )
 
 
-def _estimate_form(request, initial):
+def _apply_measurement(form, measurement) -> None:
+    """A sandbox measurement replaces the declared energy per request: the fields are
+    fixed to it (disabled fields keep their initial value, whatever is posted)."""
+    form.initial.update(
+        {
+            "method": "inference",
+            "energy_per_inference_wh": measurement["it_wh_per_prediction"],
+            "energy_per_1000_tokens_wh": None,
+        }
+    )
+    for name in ("method", "energy_per_inference_wh", "energy_per_1000_tokens_wh"):
+        form.fields[name].disabled = True
+    form.fields["energy_per_inference_wh"].help_text = _(
+        "Mesurée dans le bac à sable, hors PUE : l'estimation applique son propre PUE."
+    )
+
+
+def _estimate_form(request, initial, measurement=None):
     form = UsageForm(request.POST or None, initial=UsageForm.initial_from(initial))
+    if measurement is not None:
+        _apply_measurement(form, measurement)
     result = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -178,14 +199,20 @@ def frugality_estimate(request, pk: int):
     assessment = services.draft_of(file, FrugalityAssessment) or services.latest(
         file, FrugalityAssessment, status=AssessmentStatus.COMPLETED
     )
-    form, result = _estimate_form(request, assessment.usage if assessment else {})
+    measurement = sandbox_selectors.energy_measurement(file)
+    form, result = _estimate_form(
+        request, assessment.usage if assessment else {}, measurement=measurement
+    )
     status = 200
     if request.method == "POST":
         if result is not None:
             if assessment is None:
                 assessment = services.frugality_start(file=file, user=request.user)
             services.frugality_estimate_save(
-                assessment=assessment, usage=form.usage(), user=request.user
+                assessment=assessment,
+                usage=form.usage(),
+                user=request.user,
+                measurement=measurement,
             )
             messages.success(request, _("Estimation enregistrée."))
             return redirect("assessment:frugality_result", pk=file.pk)
@@ -197,6 +224,7 @@ def frugality_estimate(request, pk: int):
             "file": file,
             "form": form,
             "estimate": assessment.estimate if assessment and assessment.estimate else None,
+            "measurement": measurement,
             "crumbs": file_crumbs(file, (_("Estimation de l'impact"), None)),
         },
         status=status,

@@ -34,11 +34,13 @@ def run_create(request, pk):
             "sandbox/run_form.html",
             {"form": None, "dataset": dataset, "crumbs": page_crumbs},
         )
+    files = {str(f.pk): f for f in selectors.assessment_files_for(request.user)}
     form = RunForm(
         request.POST or None,
         dataset=dataset,
         models=models,
-        initial={"model": request.GET.get("modele")},
+        files=files.values(),
+        initial={"model": request.GET.get("modele"), "assessment_file": request.GET.get("dossier")},
     )
     status = 200
     if request.method == "POST":
@@ -55,6 +57,7 @@ def run_create(request, pk):
                     sensitive=data["sensitive"],
                     control=data["control"],
                     sections=data["sections"],
+                    assessment_file=files.get(data["assessment_file"]),
                 )
             except PermissionDenied as exc:
                 form.add_error("model", str(exc))

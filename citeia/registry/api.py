@@ -7,7 +7,7 @@ permission rules as the pages apply.
 
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, QueryDict
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
+from pydantic import StringConstraints
 
 from citeia.accounts.auth import RequiredBearer
 from citeia.accounts.models import PUBLIC_AUTHORITY_KINDS, Organisation
@@ -107,7 +108,7 @@ class RecordFilters(Schema):
     decision_type: list[DecisionValue] = Field([])
     personal_data: list[PersonalDataValue] = Field([])
     technique: list[TechniqueValue] = Field([])
-    risk_class: list[str] = Field([])
+    risk_class: list[Annotated[str, StringConstraints(pattern=NO_NUL, max_length=40)]] = Field([])
     status: str = Field("", pattern=r"^(|published|retired|archived)$")
     sort: str = Field("", pattern=r"^(|pertinence|nom|-nom|date|-date|organisation|-organisation)$")
 

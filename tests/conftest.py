@@ -49,7 +49,10 @@ def clear_process_caches():
     """Per-process caches outlive a test's rolled-back transaction: start each test empty."""
     from django.core.cache import caches
 
+    from citeia.catalogue import facet_index
+
     caches["catalogue_results"].clear()
+    facet_index.clear()
     yield
 
 

@@ -159,6 +159,12 @@ class CatalogueFilters:
         )
 
     @property
+    def has_text(self) -> bool:
+        """A text query with at least one searchable word: "le" or "?" alone search
+        nothing and, like no text at all, leave the catalogue whole."""
+        return bool(self.q.strip()) and not search.parse(self.q).is_empty
+
+    @property
     def effective_sort(self) -> str:
         return self.sort or ("pertinence" if self.q.strip() else "recentes")
 
@@ -230,7 +236,7 @@ def _conditions(filters: CatalogueFilters, territory_ids) -> dict[str, Q]:
 def _matching(filters: CatalogueFilters) -> QuerySet[Solution]:
     """Published solutions matching the text query (all of them without one)."""
     qs = published_solutions()
-    if filters.q.strip():
+    if filters.has_text:
         qs = qs.filter(pk__in=search.matching(Solution, filters.q))
     return qs
 
@@ -300,9 +306,10 @@ def _all_but(conditions: dict[str, Q], skip: str) -> Q:
 def _options_with_counts(model, filters: CatalogueFilters, territory_ids, key: str):
     """Every domain (or technique) with the number of results choosing it would give."""
     matching = _filtered(filters, territory_ids, skip=key)
+    # An aggregate drops Meta.ordering: order as the model does, explicitly.
     return model.objects.annotate(
         n=Count("solutions", filter=Q(solutions__in=matching.values("pk")), distinct=True)
-    )
+    ).order_by(*model._meta.ordering)
 
 
 def catalogue_facets(filters: CatalogueFilters, *, user=None) -> list[Facet]:
@@ -311,24 +318,13 @@ def catalogue_facets(filters: CatalogueFilters, *, user=None) -> list[Facet]:
     list of domains and techniques, and one aggregate for every other facet."""
     territory_ids = user_territory_ids(user)
     conditions = _conditions(filters, territory_ids)
-    facets = [
-        Facet(
-            "domaine",
-            _("Domaine métier"),
-            [
-                FacetOption(d.slug, _(d.name), d.n, d.slug in filters.domains)
-                for d in _options_with_counts(Domain, filters, territory_ids, "domaine")
-            ],
-        ),
-        Facet(
-            "technique",
-            _("Technique d'IA"),
-            [
-                FacetOption(t.slug, _(t.name), t.n, t.slug in filters.techniques)
-                for t in _options_with_counts(Technique, filters, territory_ids, "technique")
-            ],
-        ),
-    ]
+    options = {
+        key: [
+            (row.slug, row.name, row.n)
+            for row in _options_with_counts(model, filters, territory_ids, key)
+        ]
+        for key, model in (("domaine", Domain), ("technique", Technique))
+    }
     # One conditional count per option of the other facets, over the text matches.
     counts = {}
     for key, (model_field, enum) in CHOICE_FACETS.items():
@@ -348,6 +344,34 @@ def catalogue_facets(filters: CatalogueFilters, *, user=None) -> list[Facet]:
             "pk", filter=Q(_used_in(territory_ids)) & _all_but(conditions, "mon_territoire")
         )
     counted = _matching(filters).order_by().aggregate(**counts)
+    return facets_from_counts(filters, options, counted, territory_ids)
+
+
+def choice_values() -> dict[str, list[str]]:
+    """The options of each scalar facet, in display order."""
+    return {key: list(enum.values) for key, (_field, enum) in CHOICE_FACETS.items()}
+
+
+def facets_from_counts(
+    filters: CatalogueFilters,
+    options: dict[str, list[tuple[str, str, int]]],
+    counted: dict[str, int],
+    territory_ids,
+) -> list[Facet]:
+    """The facets of the page from their counts: `options` gives, for "domaine" and
+    "technique", (slug, name, count) in display order; `counted` the count of every other
+    option as "key:value"."""
+    facets = [
+        Facet(
+            key,
+            label,
+            [FacetOption(slug, _(name), n, slug in selected) for slug, name, n in options[key]],
+        )
+        for key, label, selected in (
+            ("domaine", _("Domaine métier"), filters.domains),
+            ("technique", _("Technique d'IA"), filters.techniques),
+        )
+    ]
     labels = {
         "maturite": _("Maturité"),
         "deploiement": _("Déploiement"),
@@ -419,6 +443,36 @@ def catalogue_facets(filters: CatalogueFilters, *, user=None) -> list[Facet]:
             )
         )
     return facets
+
+
+def catalogue_page(filters: CatalogueFilters, *, user=None, version: str | None = None):
+    """What the catalogue page shows, computed in memory (`facet_index`): the sorted
+    results, a sequence to paginate whose slices are fetched with their figures, and the
+    facets. Same results and counts as `catalogue_search` and `catalogue_facets`."""
+    from . import facet_index
+
+    territory_ids = user_territory_ids(user)
+    index = facet_index.current(version or catalogue_version(), choice_values())
+    evaluation = facet_index.evaluate(index, filters, territory_ids)
+    counted = {
+        f"{key}:{value}": n
+        for key, values in [*index.choice_values.items(), ("libre", YES_NO), ("evaluee", YES_NO)]
+        for value, n in zip(values, evaluation.counts[key], strict=True)
+    }
+    if territory_ids:
+        counted["mon_territoire:oui"] = evaluation.counts["mon_territoire"][0]
+    options = {
+        key: list(
+            zip(index_options.slugs, index_options.names, evaluation.counts[key], strict=True)
+        )
+        for key, index_options in (("domaine", index.domains), ("technique", index.techniques))
+    }
+
+    def fetch(primary_keys):
+        return with_figures(published_solutions().filter(pk__in=primary_keys))
+
+    results = facet_index.ResultPage(index, evaluation.rows, fetch)
+    return results, facets_from_counts(filters, options, counted, territory_ids)
 
 
 def catalogue_version() -> str:

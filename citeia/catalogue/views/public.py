@@ -121,7 +121,7 @@ def _export(request, filters):
 RESULTS_CACHE = "catalogue_results"
 
 
-def _results_key(request, filters) -> str:
+def _results_key(request, version: str) -> str:
     """The cache key of a results fragment: the catalogue's version, the language, the
     query (parameters sorted) and, for a signed-in agent, their territories (the "my
     territory" facet)."""
@@ -129,24 +129,24 @@ def _results_key(request, filters) -> str:
         sorted((key, value) for key, values in request.GET.lists() for value in values)
     )
     territories = selectors.user_territory_ids(request.user)
-    raw = "|".join(
-        [selectors.catalogue_version(), get_language(), query, ",".join(map(str, territories))]
-    )
+    raw = "|".join([version, get_language(), query, ",".join(map(str, territories))])
     return "catalogue-results:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
 def _results_html(request, filters) -> str:
     cache = caches[RESULTS_CACHE]
-    key = _results_key(request, filters)
+    version = selectors.catalogue_version()
+    key = _results_key(request, version)
     html = cache.get(key)
     if html is None:
-        page = paginate(
-            request, selectors.catalogue_search(filters, user=request.user), per_page=PER_PAGE
-        )
+        # Filters, facet counts and sorting in memory (facet_index), kept per process
+        # until the catalogue's version changes.
+        results, facets = selectors.catalogue_page(filters, user=request.user, version=version)
+        page = paginate(request, results, per_page=PER_PAGE)
         context = {
             "page": page,
             "filters": filters,
-            "facets": selectors.catalogue_facets(filters, user=request.user),
+            "facets": facets,
             "sorts": [
                 (
                     "",

@@ -190,6 +190,13 @@ CACHES = {
         "TIMEOUT": env_int("CATALOGUE_RESULTS_CACHE_SECONDS", 600),
         "OPTIONS": {"MAX_ENTRIES": 1000},
     },
+    # The register's results and filters, the same way, keyed by a version of the register.
+    "registry_results": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "citeia-registry-results",
+        "TIMEOUT": env_int("REGISTRY_RESULTS_CACHE_SECONDS", 600),
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
 }
 
 # OpenID Connect (ProConnect) — off unless configured.

@@ -211,3 +211,73 @@ def test_every_register_page_passes_axe(open_page, password):
     ):
         page.goto(url)
         check(page, url)
+
+
+def test_editor_finds_the_catalogue_solution_by_search_and_sees_broken_links(open_page, password):
+    from django.utils.formats import date_format
+
+    from citeia.core import search
+
+    from .catalogue_factories import SolutionFactory
+
+    solution = SolutionFactory(name="Benne Futée", slug="benne-futee")
+    search.index(solution)
+    hidden = SolutionFactory(name="Benne secrète", status="draft")
+    search.index(hidden)
+    record = make_published(
+        Organisation.objects.get(slug="montreuil"),
+        legal_basis_url="https://mairie.example/deliberation-introuvable",
+    )
+    editor = member(MemberRole.EDITOR, password)
+    page = open_page()
+    log_in(page, editor.email, password)
+    page.goto(f"/registre/gestion/fiches/{record.public_id}/")
+    page.get_by_label("Chercher une solution du catalogue par son nom").fill("benne")
+    results = page.locator("#solution-results")
+    expect(results).to_contain_text("1 solution publiée trouvée.")
+    expect(results).not_to_contain_text("secrète")
+    check(page, "record form with solution results")
+    page.get_by_role("button", name="Choisir « Benne Futée »").click()
+    field = page.locator("#id_solution")
+    expect(field).to_have_value("benne-futee")
+    expect(field).to_be_focused()
+    expect(page.locator("#solution-chosen")).to_contain_text("Solution choisie : Benne Futée")
+    check(page, "record form with a chosen solution")
+    # Enter in the search field searches; it does not save the record.
+    page.get_by_label("Chercher une solution du catalogue par son nom").fill("introuvable")
+    page.get_by_label("Chercher une solution du catalogue par son nom").press("Enter")
+    expect(results).to_contain_text("Aucune solution publiée du catalogue ne correspond")
+    assert len(page.context.pages) == 1
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    expect(page.locator(".messages")).to_contain_text("Brouillon enregistré.")
+    assert Record.objects.get(pk=record.pk).solution == solution
+    # Without JavaScript: the search page gives identifiers; an unknown one is explained.
+    page.goto("/registre/gestion/solutions/?q=benne")
+    expect(page.locator("main")).to_contain_text("benne-futee")
+    check(page, "solution search page")
+    page.goto("/registre/gestion/nouvelle/?solution=inconnue")
+    expect(page.locator("#prefill-error")).to_contain_text("Aucune solution publiée du catalogue")
+    check(page, "pre-fill with an unknown identifier")
+
+    # The link checker found the deliberation gone: the public page says so in words.
+    checked_at = timezone.now()
+    Record.objects.filter(pk=record.pk).update(
+        link_check={
+            "checked_at": checked_at.isoformat(),
+            "broken": [
+                {
+                    "field": "legal_basis_url",
+                    "url": "https://mairie.example/deliberation-introuvable",
+                    "status": 404,
+                }
+            ],
+        }
+    )
+    visitor = open_page()
+    visitor.goto(f"/registre/fiches/{record.public_id}/")
+    link = visitor.get_by_role("link", name="https://mairie.example/deliberation-introuvable")
+    expect(link).to_have_accessible_description(
+        "Lien inaccessible lors de la vérification du "
+        + date_format(timezone.localtime(checked_at), "j F Y")
+    )
+    check(visitor, "record page with a broken link")

@@ -435,7 +435,7 @@ def test_a_new_record_is_prefilled_from_a_catalogue_solution(client_as, commune_
     data = {
         **COMPLETE,
         "name": "Benne Futée",
-        "solution": solution.pk,
+        "solution": solution.slug,
         "organisation": commune_org.pk,
     }
     assert client.post("/registre/gestion/nouvelle/", data).status_code == 302

@@ -1,10 +1,15 @@
 """The sandbox demo: 50,000 fictional applications, two models, one run revealing the bias."""
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
-from citeia.accounts.demo import load_demo_accounts
-from citeia.sandbox import demo_data
-from citeia.sandbox.demo import load_demo_sandbox
+from citeia.accounts.demo import DEMO_DOMAIN, load_demo_accounts
+from citeia.accounts.models import User
+from citeia.assessment.demo import load_demo_assessments
+from citeia.assessment.models import AssessmentFile
+from citeia.sandbox import demo_data, selectors
+from citeia.sandbox.demo import ASSESSED_SYSTEM, load_demo_sandbox
 from citeia.sandbox.evaluation.findings import describe
 from citeia.sandbox.models import Dataset, Run, RunStatus
 
@@ -22,6 +27,8 @@ def test_demo_data_are_reproducible_and_biased():
 
 def test_demo_runs_reveal_the_bias_of_one_model_only(db, django_capture_on_commit_callbacks):
     load_demo_accounts(password="mot-de-passe-solide-42")
+    # As `load_demo` does: the assessment demo first, so the runs find their file.
+    load_demo_assessments()
     with django_capture_on_commit_callbacks(execute=True):
         counts = load_demo_sandbox()
     assert counts == {"datasets": 1, "models": 2, "runs": 2}
@@ -41,5 +48,25 @@ def test_demo_runs_reveal_the_bias_of_one_model_only(db, django_capture_on_commi
     )
     proxies = runs["onnx"].results["fairness"]["proxies"]["sexe"]
     assert proxies[0]["feature"] == "foyer"
+    # Both runs are attached to the demo assessment file of the eligibility score, whose
+    # frugality estimate then uses the measured energy.
+    file = AssessmentFile.objects.get(name=ASSESSED_SYSTEM, is_demo=True)
+    assert {run.assessment_file_id for run in runs.values()} == {file.pk}
+    measured = [
+        run
+        for run in runs.values()
+        if (run.results.get("energy") or {}).get("kwh_per_1000_predictions", 0) > 0
+    ]
+    measurement = selectors.energy_measurement(file)
+    client = Client()
+    client.force_login(User.objects.get(email=f"editeur.montreuil@{DEMO_DOMAIN}"))
+    form = client.get(reverse("assessment:frugality_estimate", args=[file.pk])).content.decode()
+    if measured:
+        assert measurement["run"] in measured
+        assert "Mesure du bac à sable" in form
+    else:
+        # On a loaded machine the idle baseline can exceed the work's energy: nothing
+        # measured, and the estimate keeps the declared energy.
+        assert measurement is None and "Mesure du bac à sable" not in form
     # Loading twice changes nothing.
     assert load_demo_sandbox()["runs"] == 2

@@ -21,7 +21,7 @@ from citeia.accounts.auth import RequiredBearer
 from citeia.accounts.models import PUBLIC_AUTHORITY_KINDS, Organisation
 from citeia.core.api import COMMON_ERRORS, NO_NUL, NOT_FOUND, PUBLIC, ErrorOut, Pagination
 
-from . import schema, selectors, services
+from . import schema, selectors, services, upkeep
 from .models import DecisionType, PersonalData, Record, Technique, Theme
 
 router = Router(tags=["Registre"])
@@ -100,6 +100,28 @@ class VersionOut(Schema):
         )
 
 
+class BrokenLinkOut(Schema):
+    field: str
+    url: str
+    status: str = Field(..., description="Code HTTP reçu, ou nom de l'erreur de connexion.")
+    checked_at: datetime
+
+
+class RecordDetailOut(VersionOut):
+    broken_links: list[BrokenLinkOut] = Field(
+        ...,
+        description="Liens de la version en vigueur inaccessibles lors de la dernière "
+        "vérification automatique (vide si aucun, ou si les liens ne sont pas vérifiés).",
+    )
+
+    @staticmethod
+    def resolve_broken_links(obj) -> list[dict]:
+        return [
+            {"field": name, **link, "status": str(link["status"])}
+            for name, link in obj.broken_links.items()
+        ]
+
+
 class RecordFilters(Schema):
     q: str = Field("", pattern=NO_NUL, max_length=200)
     organisation: str = Field("", pattern=r"^[-a-z0-9_]*$", max_length=120)
@@ -149,12 +171,15 @@ def list_records(request, filters: Query[RecordFilters]):
 
 @router.get(
     "/records/{public_id}",
-    response={200: VersionOut, **COMMON_ERRORS, **NOT_FOUND},
+    response={200: RecordDetailOut, **COMMON_ERRORS, **NOT_FOUND},
     openapi_extra=PUBLIC,
     summary="Une fiche du registre (version en vigueur)",
 )
 def get_record(request, public_id: str = Path(..., pattern=PUBLIC_ID, max_length=32)):
-    return _public(public_id).current_version
+    record = _public(public_id)
+    version = record.current_version
+    version.broken_links = upkeep.published_broken_links(record)
+    return version
 
 
 @router.get(

@@ -1,6 +1,7 @@
 """Forms of the register: a record, the public's requests and reports, the organisation's answers."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,51 @@ def _formfield(field, **kwargs):
     return field.formfield(**kwargs)
 
 
+SOLUTION_ID_MAX_LENGTH = 300
+
+
+class SolutionField(forms.CharField):
+    """A published catalogue solution, given by its identifier (the end of its address in the
+    catalogue; a pasted address works too). A text field rather than a list: the catalogue may
+    hold tens of thousands of solutions. The record form finds the identifier with a search
+    (htmx); without JavaScript it is typed."""
+
+    def __init__(self, *, solutions=None, **kwargs):
+        super().__init__(**kwargs)
+        self.solutions = solutions
+        self.widget.attrs.update({"maxlength": SOLUTION_ID_MAX_LENGTH, "autocomplete": "off"})
+
+    def prepare_value(self, value):
+        return getattr(value, "slug", value)
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        if len(text) > SOLUTION_ID_MAX_LENGTH:
+            raise ValidationError(
+                _("Un identifiant de solution compte au plus %(max)s caractères."),
+                code="max_length",
+                params={"max": SOLUTION_ID_MAX_LENGTH},
+            )
+        # A pasted catalogue address: its last segment is the identifier.
+        slug = text.split("?")[0].rstrip("/").rsplit("/", 1)[-1].strip().lower()
+        solution = self.solutions.filter(slug=slug).first() if slug else None
+        if solution is None:
+            # Same message for an unknown and an unpublished solution: drafts stay private.
+            raise ValidationError(
+                _(
+                    "Aucune solution publiée du catalogue n'a l'identifiant « %(value)s ». "
+                    "Vérifiez l'identifiant (la fin de l'adresse de la solution dans le "
+                    "catalogue) ou cherchez la solution par son nom ; laissez le champ vide "
+                    "si l'algorithme ne repose sur aucune solution du catalogue."
+                ),
+                code="unknown_solution",
+                params={"value": text},
+            )
+        return solution
+
+
 class RecordForm(forms.ModelForm):
     """Every field of the record, grouped by section; a withholding reason per field that
     may be withheld. Required-to-publish fields are checked at submission, not here: a
@@ -32,13 +78,21 @@ class RecordForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 6}),
         }
 
+    solution = SolutionField(
+        label=_("Identifiant de la solution du catalogue"),
+        required=False,
+        help_text=_(
+            "La solution du catalogue sur laquelle repose l'algorithme, s'il y en a une : "
+            "cherchez-la par son nom ci-dessous, ou tapez son identifiant (la fin de son adresse "
+            "dans le catalogue)."
+        ),
+    )
+
     def __init__(self, *args, solutions=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["solution"].queryset = solutions
-        self.fields["solution"].required = False
-        self.fields["solution"].help_text = _(
-            "La solution du catalogue sur laquelle repose l'algorithme, s'il y en a une."
-        )
+        self.fields["solution"].solutions = solutions
+        if self.instance.solution_id and "solution" not in kwargs.get("initial", {}):
+            self.initial["solution"] = self.instance.solution
         # The readability indicator follows the description as it is typed (htmx).
         self.fields["description"].widget.attrs.update(
             {
@@ -69,6 +123,13 @@ class RecordForm(forms.ModelForm):
             groups.append((label, [self[name] for name in names]))
         groups.append((_("Lien avec le catalogue"), [self["solution"]]))
         return groups
+
+    def chosen_solution(self):
+        """The solution the form links to, for a confirmation next to the identifier."""
+        if self.is_bound:
+            return self.cleaned_data.get("solution") if hasattr(self, "cleaned_data") else None
+        initial = self.initial.get("solution")
+        return initial if hasattr(initial, "slug") else None
 
     def withhold_fields(self):
         return [self[WITHHOLD_PREFIX + name] for name in WITHHOLDABLE]

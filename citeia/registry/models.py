@@ -273,7 +273,8 @@ class Record(models.Model):
     link_check = models.JSONField(_("liens cassés"), default=dict, blank=True)
     review_reminder_sent_on = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("mise à jour le"), auto_now=True)
+    # Indexed: its maximum is part of the register's version (`selectors.register_version`).
+    updated_at = models.DateTimeField(_("mise à jour le"), auto_now=True, db_index=True)
     published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
     is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
 

@@ -193,6 +193,8 @@ class ShownField:
     withheld_reason: str = ""
     is_url: bool = False
     multiline: bool = False
+    # For a link of the current version found broken by the link check (upkeep.py).
+    broken: dict | None = None
 
 
 def display_value(name: str, value) -> str:

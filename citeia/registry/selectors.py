@@ -4,12 +4,15 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from citeia.accounts.models import PUBLIC_AUTHORITY_KINDS, Organisation
+from citeia.catalogue.models import Solution
+from citeia.catalogue.selectors import published_solutions
 from citeia.core import search
 from citeia.core.permissions import Action, can, require
 from citeia.territory.models import Commune, Territory
@@ -210,10 +213,23 @@ def register_search(filters: RegisterFilters) -> QuerySet[RecordVersion]:
     if filters.risk_classes:
         qs = qs.filter(risk_class__in=filters.risk_classes)
     if filters.q.strip():
-        qs = qs.filter(pk__in=search.matching(RecordVersion, filters.q))
         if filters.sort in ("", "pertinence"):
+            # filter_and_rank applies the text match itself: not twice.
             return search.filter_and_rank(qs.order_by("name"), filters.q)
+        qs = qs.filter(pk__in=search.matching(RecordVersion, filters.q))
     return qs.order_by(*SORTS.get(filters.sort, SORTS["nom"]))
+
+
+def register_version() -> str:
+    """Changes whenever the public search's results or filters may change: a record
+    added or saved (publication, retirement, archiving and link checks save it); only
+    records never published can be deleted, and they are in no public list. One query of
+    two index look-ups (no COUNT(*): on PostgreSQL it reads the whole table, about 60 ms
+    at 50,000 records before a VACUUM)."""
+    table = connection.ops.quote_name(Record._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX(id), MAX(updated_at) FROM {table}")  # noqa: S608
+        return ":".join(str(value) for value in cursor.fetchone())
 
 
 def risk_class_options() -> list[str]:
@@ -459,3 +475,26 @@ def territories() -> QuerySet[Territory]:
 
 def version_sections(version: RecordVersion):
     return schema.shown_sections(version.snapshot)
+
+
+# --- Catalogue solutions for the record form --------------------------------------------
+
+SOLUTION_CHOICES_MAX = 20
+SOLUTION_QUERY_MIN_LENGTH = 2
+
+
+def choosable_solutions() -> QuerySet[Solution]:
+    """Catalogue solutions a record may be linked to: the published ones."""
+    return published_solutions().select_related("vendor")
+
+
+def solution_choices(query: str) -> list[Solution]:
+    """At most SOLUTION_CHOICES_MAX published solutions matching `query`: the one whose
+    identifier it is first, then the best matches of the full-text search."""
+    query = query.strip()
+    if len(query) < SOLUTION_QUERY_MIN_LENGTH:
+        return []
+    solutions = choosable_solutions()
+    exact = list(solutions.filter(slug=query.lower())[:1])
+    matches = search.filter_and_rank(solutions, query).exclude(pk__in=[s.pk for s in exact])
+    return exact + list(matches[: SOLUTION_CHOICES_MAX - len(exact)])

@@ -1,5 +1,6 @@
 """Keeping records fresh: review reminders to editors, and a check of the links published
-in records (a broken link is flagged on the organisation's dashboard)."""
+in records (a broken link is flagged on the organisation's dashboard, on the public record
+page and in the public API)."""
 
 import datetime
 import urllib.error
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from .models import Record, RecordStatus
@@ -116,6 +118,22 @@ def links_check(
             link_check={"checked_at": timezone.now().isoformat(), "broken": broken}
         )
     return total
+
+
+def published_broken_links(record: Record) -> dict[str, dict]:
+    """The broken links of the published version, by field name: url, status (HTTP code or
+    error name) and checked_at (a datetime). A link changed since the check is left out:
+    the check said nothing about its new address."""
+    check = record.link_check or {}
+    checked_at = parse_datetime(check.get("checked_at") or "")
+    if checked_at is None or record.current_version is None:
+        return {}
+    fields = record.current_version.snapshot.get("fields", {})
+    return {
+        item["field"]: {"url": item["url"], "status": item["status"], "checked_at": checked_at}
+        for item in check.get("broken", [])
+        if item.get("field") in URL_FIELDS and fields.get(item["field"]) == item.get("url")
+    }
 
 
 def link_check_enabled() -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from .views import manage, public, requests
+from .views import manage, public, requests, solutions
 
 
 class PublicIdConverter:
@@ -44,6 +44,7 @@ urlpatterns = [
     path("gestion/nouvelle/", manage.record_create, name="record_create"),
     path("gestion/import/", manage.record_import, name="record_import"),
     path("gestion/lisibilite/", manage.readability_check, name="readability"),
+    path("gestion/solutions/", solutions.solution_search, name="solution_search"),
     path("gestion/fiches/<public_id:public_id>/", manage.record_edit, name="record_edit"),
     path(
         "gestion/fiches/<public_id:public_id>/soumettre/",

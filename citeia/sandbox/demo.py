@@ -1,5 +1,9 @@
 """Demo content of the sandbox (fictional): the benefit-eligibility dataset of Montreuil,
-two models and one evaluation of each, queued for the worker. Idempotent."""
+two models and one evaluation of each, queued for the worker. Idempotent.
+
+The runs are attached to Montreuil's demo assessment file of the eligibility score when the
+assessment demo created it (load it first, as `load_demo` does): their measured energy then
+feeds that file's frugality estimate."""
 
 from datetime import timedelta
 
@@ -15,12 +19,25 @@ from .models import Dataset, Run, SandboxModel
 DATASET_NAME = "Demandes d'aide au chauffage 2025 (démo)"
 MODEL_A = "Éligibilité — régression logistique (démo)"
 MODEL_B = "Éligibilité — arbre de décision sur la règle (démo)"
+# The system of citeia/assessment/demo.py that the demo models stand for.
+ASSESSED_SYSTEM = "Score d'éligibilité aux aides facultatives du CCAS"
 
 
 def _user() -> User:
     from citeia.accounts.demo import DEMO_DOMAIN
 
     return User.objects.get(email=f"editeur.montreuil@{DEMO_DOMAIN}")
+
+
+def _assessment_file(user: User, organisation: Organisation):
+    """The demo file of the assessed system, among the files the user may attach runs to."""
+    from citeia.assessment.selectors import files_for_user
+
+    return (
+        files_for_user(user)
+        .filter(organisation=organisation, name=ASSESSED_SYSTEM, is_demo=True)
+        .first()
+    )
 
 
 def load_demo_sandbox() -> dict[str, int]:
@@ -87,6 +104,7 @@ def load_demo_sandbox() -> dict[str, int]:
             organisation=antony,
             expires_at=timezone.now() + timedelta(days=90),
         )
+    assessment_file = _assessment_file(user, organisation)
     with transaction.atomic():
         for model in (model_a, model_b):
             services.run_create(
@@ -98,6 +116,7 @@ def load_demo_sandbox() -> dict[str, int]:
                 sensitive=["sexe", "tranche_age"],
                 control=["tranche_revenu"],
                 is_demo=True,
+                assessment_file=assessment_file,
             )
     return {
         "datasets": 1,

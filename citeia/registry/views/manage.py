@@ -12,11 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from citeia.catalogue.selectors import published_solutions
 from citeia.core.permissions import Action, can
 
 from .. import importers, readability, request_services, schema, selectors, services
-from ..forms import MessageForm, PublishForm, RecordForm
+from ..forms import MessageForm, PublishForm, RecordForm, SolutionField
 from ..models import RecordStatus, RegisterSettings
 from .requests import INVALID, _service_errors, manage_crumbs
 
@@ -92,6 +91,7 @@ def dashboard(request):
 
 
 def _form_page(request, form, *, record=None, org_form=None, status=200, prefill=None):
+    """`prefill`: (identifier asked for, error) of the create page's pre-fill form."""
     title = (
         _("Modifier « %(name)s »") % {"name": record.name}
         if record
@@ -103,8 +103,10 @@ def _form_page(request, form, *, record=None, org_form=None, status=200, prefill
         "record": record,
         "title": title,
         "summary_max": 280,
-        "prefill_solutions": prefill[0] if prefill else None,
-        "prefilled_from": prefill[1] if prefill else None,
+        "prefill_value": prefill[0] if prefill else "",
+        "prefill_error": prefill[1] if prefill else "",
+        # On the create page, a chosen solution may also pre-fill the new record.
+        "prefill_allowed": record is None,
         "crumbs": manage_crumbs((title, None)),
     }
     context.update(readability_context(form["description"].value() or ""))
@@ -119,18 +121,23 @@ def record_create(request):
         raise PermissionDenied(
             _("Seuls les éditeurs et gestionnaires d'une collectivité déclarent des algorithmes.")
         )
-    solutions = published_solutions().select_related("vendor")
+    solutions = selectors.choosable_solutions()
     if request.method != "POST":
-        initial = {}
-        slug = request.GET.get("solution", "")
-        solution = solutions.filter(slug=slug).first() if slug else None
-        if solution is not None:
-            initial = services.prefill_from_solution(solution)
+        initial, error = {}, ""
+        asked = request.GET.get("solution", "")[:300]
+        if asked.strip():
+            try:
+                solution = SolutionField(solutions=solutions).clean(asked)
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                initial = services.prefill_from_solution(solution)
         return _form_page(
             request,
             RecordForm(initial=initial, solutions=solutions),
             org_form=OrganisationChoice(organisations=organisations),
-            prefill=(solutions, solution),
+            prefill=(asked, error),
+            status=INVALID if error else 200,
         )
     form = RecordForm(request.POST, solutions=solutions)
     org_form = OrganisationChoice(request.POST, organisations=organisations)
@@ -156,7 +163,7 @@ def record_create(request):
 @login_required
 def record_edit(request, public_id: str):
     record = selectors.get_record_for_user(request.user, public_id, write=True)
-    solutions = published_solutions().select_related("vendor")
+    solutions = selectors.choosable_solutions()
     if request.method != "POST":
         return _form_page(request, RecordForm(instance=record, solutions=solutions), record=record)
     form = RecordForm(request.POST, instance=record, solutions=solutions)

@@ -1,12 +1,19 @@
 """Public pages of the register: home with search and filters, organisation pages, a
 record as published now or on a date, its history and diffs, coverage, exports."""
 
-from django.http import Http404, JsonResponse
+import hashlib
+from urllib.parse import urlencode
+
+from django.core.cache import caches
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_date
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from citeia.core.exports import export_response, requested_format
@@ -15,7 +22,7 @@ from citeia.core.permissions import Action, can
 from citeia.territory.maps import Shape, build_map
 from citeia.territory.models import Commune
 
-from .. import schema, selectors
+from .. import schema, selectors, upkeep
 from ..eu_database import deployer_entry, is_high_risk
 from ..exports import version_columns
 from ..mention import explicit_mention
@@ -40,40 +47,75 @@ def _facets(filters):
     ]
 
 
+def _filter_options(cache, version: str) -> dict:
+    """The filters' lists (risk classes, organisations with their record counts,
+    territories), the same for every search: computed once per register version."""
+    key = "registry-filter-options:" + hashlib.sha256(version.encode()).hexdigest()
+    options = cache.get(key)
+    if options is None:
+        options = {
+            "risk_classes": selectors.risk_class_options(),
+            "organisations": list(selectors.organisations_with_records()),
+            "territories": list(selectors.territories()),
+        }
+        cache.set(key, options)
+    return options
+
+
+def _results_html(request, filters) -> str:
+    """The results and filters fragment, cached per process and keyed by the register's
+    version, the language, the day (records due for review) and the query, so that a
+    change to the register shows at once."""
+    cache = caches["registry_results"]
+    query = urlencode(
+        sorted((key, value) for key, values in request.GET.lists() for value in values)
+    )
+    today = timezone.localdate()
+    register_version = selectors.register_version()
+    raw = "|".join([register_version, get_language(), today.isoformat(), query])
+    key = "registry-results:" + hashlib.sha256(raw.encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        page = paginate(request, selectors.register_search(filters), per_page=PER_PAGE)
+        for version in page:
+            version.overdue = selectors.review_overdue(version, today)
+        context = {
+            "page": page,
+            "filters": filters,
+            "facets": _facets(filters),
+            **_filter_options(cache, register_version),
+            "sorts": [
+                ("", _("Automatique : pertinence si vous cherchez un mot, sinon par nom")),
+                ("nom", _("Nom (A à Z)")),
+                ("-date", _("Publiées récemment")),
+                ("organisation", _("Organisation")),
+            ],
+        }
+        html = render_to_string("registry/includes/results.html", context, request=request)
+        cache.set(key, html)
+    # Our own template's output, escaped when it was rendered.
+    return mark_safe(html)  # noqa: S308
+
+
 def register_home(request):
     filters = selectors.RegisterFilters.from_query(request.GET)
-    results = selectors.register_search(filters)
     fmt = requested_format(request)
     if fmt:
         return export_response(
             request,
-            rows=results,
+            rows=selectors.register_search(filters),
             columns=version_columns(request, fmt),
             filename="citeia-registre-algorithmes",
         )
-    page = paginate(request, results, per_page=PER_PAGE)
-    today = timezone.localdate()
-    for version in page:
-        version.overdue = selectors.review_overdue(version, today)
-    context = {
-        "page": page,
-        "filters": filters,
-        "facets": _facets(filters),
-        "risk_classes": selectors.risk_class_options(),
-        "organisations": selectors.organisations_with_records(),
-        "territories": selectors.territories(),
-        "sorts": [
-            ("", _("Automatique : pertinence si vous cherchez un mot, sinon par nom")),
-            ("nom", _("Nom (A à Z)")),
-            ("-date", _("Publiées récemment")),
-            ("organisation", _("Organisation")),
-        ],
-        "crumbs": home_crumbs(),
-    }
+    results = _results_html(request, filters)
     if request.htmx and not request.htmx.history_restore_request:
-        response = render(request, "registry/includes/results.html", context)
+        response = HttpResponse(results)
     else:
-        response = render(request, "registry/home.html", context)
+        response = render(
+            request,
+            "registry/home.html",
+            {"results": results, "filters": filters, "crumbs": home_crumbs()},
+        )
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -116,6 +158,10 @@ def record_detail(request, public_id: str):
     record = selectors.get_public_record(public_id)
     version = record.current_version
     context = _record_context(request, record, version)
+    broken = upkeep.published_broken_links(record)
+    for _key, _label, fields in context["sections"]:
+        for field in fields:
+            field.broken = broken.get(field.name)
     context.update(
         reports=selectors.public_reports(record),
         version_count=record.versions.count(),

@@ -137,12 +137,13 @@ PAGES = [  # key, label, paths measured in process, path loaded by locust (or No
     ("browse", "Catalogue without a search", ["/catalogue/", "/catalogue/?tri=note"], None),
 ]
 LOADED = {key: loaded for key, _label, _paths, loaded in PAGES if loaded}
-CACHED_PAGES = {"search", "search_note", "browse"}  # the list, with its results cache
+CACHED_PAGES = {"search", "search_note", "browse", "ranking", "ranking_domain"}  # cached pages
 RESULTS_CACHE = "catalogue_results"  # settings.CACHES; views/public.py
 CACHE_SETTING = "CATALOGUE_RESULTS_CACHE_SECONDS"
 # Runs under load: (run key, page key, server). "cached": the default settings, the
 # results cache on; "cold": a server started with CATALOGUE_RESULTS_CACHE_SECONDS=0, where
-# every request computes its results and facets. The ranking page has no cache: one run.
+# every request computes its results and facets (from the in-memory facet index, built
+# once per catalogue version) and the ranking orders every solution.
 LOAD_RUNS = [
     ("minimal", "minimal", "cached"),
     ("search", "search", "cached"),
@@ -150,6 +151,7 @@ LOAD_RUNS = [
     ("ranking", "ranking", "cached"),
     ("search:cold", "search", "cold"),
     ("search_note:cold", "search_note", "cold"),
+    ("ranking:cold", "ranking", "cold"),
 ]
 
 
@@ -503,8 +505,10 @@ def _kind(sql: str) -> str:
     """What a statement of the catalogue list is for, to sum their times."""
     if sql.startswith('SELECT COUNT(*) AS "__count"'):
         return "count"
-    if 'AS "solutions", MAX(' in sql:
+    if sql.startswith("SELECT (SELECT MAX(history_id) FROM"):
         return "version"  # selectors.catalogue_version, the results cache's key
+    if "core_searchdocument" in sql and '"catalogue_solution"."vendor_id"' not in sql:
+        return "text match"  # facet_index.text_match
     if re.match(r'SELECT "catalogue_solution"\."id", "catalogue_solution"\."vendor_id"', sql):
         return "results"
     if "_prefetch_related_val" in sql:
@@ -593,8 +597,21 @@ def measure_pages() -> dict:
     from django.core.cache import caches
     from django.test import Client
 
+    from citeia.catalogue import facet_index, selectors
+
     client = Client(HTTP_HOST=HOST)
     pages = {}
+    # The in-memory facet index, built once per process and catalogue version.
+    version, values = selectors.catalogue_version(), selectors.choice_values()
+    build_ms, index = _median_ms(lambda: facet_index.build(version, values))
+    arrays = [index.ids, index.updated, index.reference_count, index.mean_score]
+    arrays += [index.free_software, index.reviewed, *index.choices.values()]
+    arrays += [index.domains.matrix, index.techniques.matrix, index.territories.matrix]
+    pages["facet_index"] = {
+        "build_ms": round(build_ms, 1),
+        "solutions": index.size,
+        "array_kb": round(sum(a.nbytes for a in arrays) / 1024),
+    }
     for key, _label, paths, _loaded in PAGES:
         rows = []
         for path in paths:
@@ -1021,7 +1038,7 @@ def _loaded_row(result: dict, key: str) -> dict:
 def _run_label(run: str) -> str:
     page, _sep, variant = run.partition(":")
     if page not in CACHED_PAGES:
-        return LABELS[page] + (", no cache" if page.startswith("ranking") else "")
+        return LABELS[page]
     return LABELS[page] + (", computed (cache off)" if variant == "cold" else ", cached")
 
 
@@ -1034,7 +1051,15 @@ def _run_queries(result: dict, run: str) -> int:
 
 
 # Rows of the load table, each page computed then cached.
-LOAD_ORDER = ["minimal", "search:cold", "search", "search_note:cold", "search_note", "ranking"]
+LOAD_ORDER = [
+    "minimal",
+    "search:cold",
+    "search",
+    "search_note:cold",
+    "search_note",
+    "ranking:cold",
+    "ranking",
+]
 
 
 def _load_order(result: dict) -> list[str]:
@@ -1095,7 +1120,7 @@ def _sizes_table(results: dict) -> list[str]:
     ]
     for database, result in results.items():
         for key, rows in result["pages"].items():
-            if len(rows) < 2 or key == "browse":
+            if key in ("browse", "facet_index") or len(rows) < 2:
                 continue
             constant = len({row["queries"] for row in rows}) == 1
             cached = [row.get("cached") for row in rows]
@@ -1119,7 +1144,7 @@ def _sizes_table(results: dict) -> list[str]:
     return lines
 
 
-KINDS = ["facet counts", "count", "results", "prefetch", "version", "other"]
+KINDS = ["text match", "facet counts", "count", "results", "prefetch", "version", "other"]
 
 
 def _kinds_table(results: dict) -> list[str]:
@@ -1272,9 +1297,21 @@ def report(results: dict, command: str, when: datetime, load_before: str, minute
             "### Where the search page's SQL time goes (middle size, cold, ms (queries))",
             "",
             '"version": `selectors.catalogue_version()`, the results cache\'s key, the one '
-            "query a cached request makes.",
+            'query a cached request makes. "text match": the search\'s one query through '
+            "`core.search` (primary keys and relevance); facets, counts and sorting are then "
+            "computed in memory from the facet index.",
             "",
             *_kinds_table(results),
+            "",
+            "The facet index (`catalogue/facet_index.py`), built by each process once per "
+            "catalogue version (median of 3 builds): "
+            + "; ".join(
+                f"{NAMES[database]} {r['pages']['facet_index']['build_ms']:,.0f} ms for "
+                f"{r['pages']['facet_index']['solutions']:,} solutions, "
+                f"{r['pages']['facet_index']['array_kb']:,} KB of arrays"
+                for database, r in results.items()
+            )
+            + ".",
             "",
             "### The catalogue without a search, in process",
             "",

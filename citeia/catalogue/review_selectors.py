@@ -1,5 +1,10 @@
 """Reads for expert reviews, vendor answers, needs profiles and the ranking."""
 
+import hashlib
+import json
+from collections.abc import Sequence
+
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Avg,
@@ -36,7 +41,7 @@ from .models import (
     SolutionStatus,
 )
 from .scoring import MAX_SCORE, MUST_HAVES, Ranked, SolutionFacts, score_solution
-from .selectors import get_solution_for_user
+from .selectors import catalogue_version, get_solution_for_user
 
 REVIEWER_ROLES = {PlatformRole.EXPERT, PlatformRole.PROGRAMME_TEAM, PlatformRole.ADMINISTRATOR}
 
@@ -313,6 +318,63 @@ def ranked_solutions(
         solutions.select_related("vendor", "figures")
         .annotate(ranking_score=Round(score, 9), eligible=eligible)
         .order_by(F("eligible").desc(), F("ranking_score").desc(), Lower("name"), "pk")
+    )
+
+
+class CachedRanking(Sequence):
+    """`ranked_solutions` for Django's paginator, with its count and the primary keys of
+    each page fetched kept in the per-process results cache, keyed by the ranking's
+    parameters and the catalogue's version: a page already seen by this process costs
+    one query (its 20 solutions by primary key) instead of ordering every published
+    solution. Published solutions only, even from a stale key."""
+
+    def __init__(self, queryset: QuerySet[Solution], key: str):
+        self.queryset = queryset
+        self.key = key
+        self.cache = caches["catalogue_results"]
+
+    def __len__(self) -> int:
+        count = self.cache.get(f"{self.key}:count")
+        if count is None:
+            count = self.queryset.count()
+            self.cache.set(f"{self.key}:count", count)
+        return count
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice):
+            return self[item : item + 1][0]
+        key = f"{self.key}:{item.start}:{item.stop}"
+        ids = self.cache.get(key)
+        if ids is None:
+            rows = list(self.queryset[item])
+            self.cache.set(key, [solution.pk for solution in rows])
+            return rows
+        found = {
+            solution.pk: solution
+            for solution in Solution.objects.filter(
+                pk__in=ids, status=SolutionStatus.PUBLISHED
+            ).select_related("vendor", "figures")
+        }
+        return [found[pk] for pk in ids if pk in found]
+
+
+def cached_ranking(
+    *, weights: dict[str, int], must_haves, territory: str | None = None, domain=None
+) -> CachedRanking:
+    raw = json.dumps(
+        [
+            catalogue_version(),
+            sorted(weights.items()),
+            sorted(must_haves),
+            territory,
+            domain.pk if domain is not None else None,
+        ]
+    )
+    return CachedRanking(
+        ranked_solutions(
+            weights=weights, must_haves=must_haves, territory=territory, domain=domain
+        ),
+        "catalogue-ranking:" + hashlib.sha256(raw.encode()).hexdigest(),
     )
 
 

@@ -477,14 +477,17 @@ def catalogue_page(filters: CatalogueFilters, *, user=None, version: str | None 
 
 def catalogue_version() -> str:
     """Changes whenever the catalogue's results or facet counts may change: a solution
-    added, removed or saved (status included), or its figures recomputed (reviews,
-    references, assessments). One query of three index look-ups (number of solutions,
-    last save of a solution, last refresh of figures)."""
+    added, saved (status included) or deleted, or its figures recomputed (reviews,
+    references, assessments). One query of three index look-ups: the last entry of the
+    solutions' history (django-simple-history writes one on every save and deletion), the
+    last save of a solution, the last refresh of figures. No COUNT(*): on PostgreSQL it
+    reads the whole table (about 60 ms at 20,000 solutions before a VACUUM)."""
+    history = connection.ops.quote_name(Solution.history.model._meta.db_table)
     solutions = connection.ops.quote_name(Solution._meta.db_table)
     figures = connection.ops.quote_name(SolutionFigures._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT (SELECT COUNT(*) FROM {solutions}), "  # noqa: S608 (table names only)
+            f"SELECT (SELECT MAX(history_id) FROM {history}), "  # noqa: S608 (table names only)
             f"(SELECT MAX(updated_at) FROM {solutions}), "
             f"(SELECT MAX(updated_at) FROM {figures})"
         )

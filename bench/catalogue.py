@@ -1261,8 +1261,10 @@ def report(results: dict, command: str, when: datetime, load_before: str, minute
             "computes the page once and then serves it from its cache (locust repeats one "
             'URL: the best case); "computed (cache off)", a second server started with '
             f"`{CACHE_SETTING}=0`, where every request computes its results and facets (a "
-            "search nobody made in the last 10 minutes, or after a change to the catalogue). "
-            "The needs ranking has no cache.",
+            "search nobody made in the last 10 minutes, or after a change to the catalogue) "
+            "from the in-memory facet index (built once per process and catalogue version). "
+            "The needs ranking keeps the order of each page it served in the same cache "
+            "(`CachedRanking`); with the cache off, every request orders every solution.",
             "- In process: one anonymous request after a warm-up, the results cache emptied "
             'before it (cold), its queries counted with `CaptureQueriesContext`; "rows fetched" '
             'and "SQL ms": each of these statements run again on its own, all its rows '

@@ -472,7 +472,7 @@ def measure_all(database: str, env: dict[str, str], data: dict, args) -> dict:
 def report(results: dict[str, dict], scale: float) -> str:
     lines = [
         MARKER_START,
-        "## Register (issue #5)",
+        "### Figures of the last run (rewritten by `bench/registry.py`)",
         "",
         f"`bench/registry.py` — scale {scale:g}: {int(RECORDS * scale):,} records × {VERSIONS} "
         f"versions, one record with {HISTORY_VERSIONS} versions; gunicorn {WEB_WORKERS} sync "

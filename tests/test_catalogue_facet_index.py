@@ -174,3 +174,11 @@ def test_the_page_fetches_its_twenty_rows_in_constant_queries(generated, django_
     with django_assert_num_queries(3):  # solutions with figures, domains, techniques
         page = results[0:20]
     assert page
+
+
+def test_the_version_changes_when_the_search_index_is_written(generated):
+    """The index is written after the commit of a change: a search made in between must
+    not stay cached, nor the facet index, with the old text."""
+    before = selectors.catalogue_version()
+    search.index(generated["solutions"][1])
+    assert selectors.catalogue_version() != before

@@ -63,3 +63,14 @@ def test_htmx_requests_get_the_cached_fragment_only(client, commune_org):
     fragment = client.get(HOME, headers={"HX-Request": "true"}).content.decode()
     assert "<html" not in fragment
     assert fragment.strip() in page
+
+
+def test_the_version_changes_when_the_search_index_is_written(commune_org):
+    """The index is written after the commit of a publication: a search made in between
+    must not stay cached without the new record."""
+    from citeia.core import search
+
+    record = make_published(commune_org)
+    before = selectors.register_version()
+    search.index(record.current_version)
+    assert selectors.register_version() != before

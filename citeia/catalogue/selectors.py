@@ -480,16 +480,19 @@ def catalogue_version() -> str:
     added, saved (status included) or deleted, or its figures recomputed (reviews,
     references, assessments). One query of three index look-ups: the last entry of the
     solutions' history (django-simple-history writes one on every save and deletion), the
-    last save of a solution, the last refresh of figures. No COUNT(*): on PostgreSQL it
+    last save of a solution, the last refresh of figures, and the last indexing for search
+    (done after the commit: `search.last_indexed_sql`). No COUNT(*): on PostgreSQL it
     reads the whole table (about 60 ms at 20,000 solutions before a VACUUM)."""
     history = connection.ops.quote_name(Solution.history.model._meta.db_table)
     solutions = connection.ops.quote_name(Solution._meta.db_table)
     figures = connection.ops.quote_name(SolutionFigures._meta.db_table)
+    indexed, params = search.last_indexed_sql(Solution)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT MAX(history_id) FROM {history}), "  # noqa: S608 (table names only)
             f"(SELECT MAX(updated_at) FROM {solutions}), "
-            f"(SELECT MAX(updated_at) FROM {figures})"
+            f"(SELECT MAX(updated_at) FROM {figures}), {indexed}",
+            params,
         )
         return ":".join(str(value) for value in cursor.fetchone())
 

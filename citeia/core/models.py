@@ -48,6 +48,10 @@ class SearchDocument(models.Model):
                 fields=["content_type", "object_id"], name="search_document_unique_object"
             )
         ]
+        # The last indexing of a model, read by the results caches' versions.
+        indexes = [
+            models.Index(fields=["content_type", "updated_at"], name="search_document_indexed")
+        ]
 
     def __str__(self) -> str:
         return f"{self.content_type_id}:{self.object_id}"

@@ -286,6 +286,18 @@ def reindex(model: type[models.Model]) -> int:
 # --- Searching ---------------------------------------------------------------------------
 
 
+def last_indexed_sql(model: type[models.Model], *, using: str | None = None) -> tuple[str, list]:
+    """A scalar subquery: when `model` was last (re)indexed, one index look-up. Caches of
+    search results put it in their key: the index is written after the commit of the
+    change it follows, so a search made in between would otherwise be kept stale."""
+    using = using or router.db_for_read(model)
+    table = connections[using].ops.quote_name(SearchDocument._meta.db_table)
+    return (
+        f"(SELECT MAX(updated_at) FROM {table} WHERE content_type_id = %s)",  # noqa: S608
+        [_content_type_id(model, using)],
+    )
+
+
 def parse(query: str | Query, *, prefix: bool = True) -> Query:
     """Plain French terms from what a user typed; see `textsearch.parse_query`."""
     if isinstance(query, Query):

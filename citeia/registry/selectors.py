@@ -223,12 +223,17 @@ def register_search(filters: RegisterFilters) -> QuerySet[RecordVersion]:
 def register_version() -> str:
     """Changes whenever the public search's results or filters may change: a record
     added or saved (publication, retirement, archiving and link checks save it); only
-    records never published can be deleted, and they are in no public list. One query of
-    two index look-ups (no COUNT(*): on PostgreSQL it reads the whole table, about 60 ms
+    records never published can be deleted, and they are in no public list; and the last
+    indexing for search, done after the commit (`search.last_indexed_sql`). One query of
+    three index look-ups (no COUNT(*): on PostgreSQL it reads the whole table, about 60 ms
     at 50,000 records before a VACUUM)."""
     table = connection.ops.quote_name(Record._meta.db_table)
+    indexed, params = search.last_indexed_sql(RecordVersion)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX(id), MAX(updated_at) FROM {table}")  # noqa: S608
+        cursor.execute(
+            f"SELECT MAX(id), MAX(updated_at), {indexed} FROM {table}",  # noqa: S608
+            params,
+        )
         return ":".join(str(value) for value in cursor.fetchone())
 
 

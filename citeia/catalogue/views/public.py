@@ -1,21 +1,17 @@
 """The public catalogue: search with facets, solution pages, exports and DCAT-AP."""
 
-import hashlib
-from urllib.parse import urlencode
-
-from django.core.cache import caches
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from citeia.core.exports import Column, export_response, requested_format
 from citeia.core.pagination import paginate
 from citeia.core.permissions import Action, can
+from citeia.core.results_cache import cached_html
 from citeia.territory.maps import Shape, build_map
 from citeia.territory.models import Commune
 
@@ -121,30 +117,18 @@ def _export(request, filters):
 RESULTS_CACHE = "catalogue_results"
 
 
-def _results_key(request, version: str) -> str:
-    """The cache key of a results fragment: the catalogue's version, the language, the
-    query (parameters sorted) and, for a signed-in agent, their territories (the "my
-    territory" facet)."""
-    query = urlencode(
-        sorted((key, value) for key, values in request.GET.lists() for value in values)
-    )
-    territories = selectors.user_territory_ids(request.user)
-    raw = "|".join([version, get_language(), query, ",".join(map(str, territories))])
-    return "catalogue-results:" + hashlib.sha256(raw.encode()).hexdigest()
-
-
 def _results_html(request, filters) -> str:
-    cache = caches[RESULTS_CACHE]
+    """Results and facets, kept per process (core.results_cache) under the catalogue's
+    version, the language, the query and, for a signed-in agent, their territories (the
+    "my territory" facet)."""
     version = selectors.catalogue_version()
-    key = _results_key(request, version)
-    html = cache.get(key)
-    if html is None:
+
+    def render() -> str:
         # Filters, facet counts and sorting in memory (facet_index), kept per process
         # until the catalogue's version changes.
         results, facets = selectors.catalogue_page(filters, user=request.user, version=version)
-        page = paginate(request, results, per_page=PER_PAGE)
         context = {
-            "page": page,
+            "page": paginate(request, results, per_page=PER_PAGE),
             "filters": filters,
             "facets": facets,
             "sorts": [
@@ -158,10 +142,12 @@ def _results_html(request, filters) -> str:
                 ("note", _("Meilleure note")),
             ],
         }
-        html = render_to_string("catalogue/includes/public_results.html", context, request=request)
-        cache.set(key, html)
-    # Our own template's output, escaped when it was rendered.
-    return mark_safe(html)  # noqa: S308
+        return render_to_string("catalogue/includes/public_results.html", context, request=request)
+
+    territories = ",".join(map(str, selectors.user_territory_ids(request.user)))
+    return cached_html(
+        RESULTS_CACHE, "catalogue-results", request, version, render, extra=[territories]
+    )
 
 
 def solution_list(request):

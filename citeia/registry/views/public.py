@@ -2,9 +2,7 @@
 record as published now or on a date, its history and diffs, coverage, exports."""
 
 import hashlib
-from urllib.parse import urlencode
 
-from django.core.cache import caches
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -12,13 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_date
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from citeia.core.exports import export_response, requested_format
 from citeia.core.pagination import paginate
 from citeia.core.permissions import Action, can
+from citeia.core.results_cache import cached_html, cached_value
 from citeia.territory.maps import Shape, build_map
 from citeia.territory.models import Commune
 
@@ -47,35 +44,30 @@ def _facets(filters):
     ]
 
 
-def _filter_options(cache, version: str) -> dict:
+RESULTS_CACHE = "registry_results"
+
+
+def _filter_options(version: str) -> dict:
     """The filters' lists (risk classes, organisations with their record counts,
     territories), the same for every search: computed once per register version."""
-    key = "registry-filter-options:" + hashlib.sha256(version.encode()).hexdigest()
-    options = cache.get(key)
-    if options is None:
-        options = {
+    return cached_value(
+        RESULTS_CACHE,
+        "registry-filter-options:" + hashlib.sha256(version.encode()).hexdigest(),
+        lambda: {
             "risk_classes": selectors.risk_class_options(),
             "organisations": list(selectors.organisations_with_records()),
             "territories": list(selectors.territories()),
-        }
-        cache.set(key, options)
-    return options
+        },
+    )
 
 
 def _results_html(request, filters) -> str:
-    """The results and filters fragment, cached per process and keyed by the register's
-    version, the language, the day (records due for review) and the query, so that a
-    change to the register shows at once."""
-    cache = caches["registry_results"]
-    query = urlencode(
-        sorted((key, value) for key, values in request.GET.lists() for value in values)
-    )
-    today = timezone.localdate()
+    """The results and filters fragment, kept per process (core.results_cache) under the
+    register's version, the language, the query and the day (records due for review)."""
     register_version = selectors.register_version()
-    raw = "|".join([register_version, get_language(), today.isoformat(), query])
-    key = "registry-results:" + hashlib.sha256(raw.encode()).hexdigest()
-    html = cache.get(key)
-    if html is None:
+    today = timezone.localdate()
+
+    def render() -> str:
         page = paginate(request, selectors.register_search(filters), per_page=PER_PAGE)
         for version in page:
             version.overdue = selectors.review_overdue(version, today)
@@ -83,7 +75,7 @@ def _results_html(request, filters) -> str:
             "page": page,
             "filters": filters,
             "facets": _facets(filters),
-            **_filter_options(cache, register_version),
+            **_filter_options(register_version),
             "sorts": [
                 ("", _("Automatique : pertinence si vous cherchez un mot, sinon par nom")),
                 ("nom", _("Nom (A à Z)")),
@@ -91,10 +83,11 @@ def _results_html(request, filters) -> str:
                 ("organisation", _("Organisation")),
             ],
         }
-        html = render_to_string("registry/includes/results.html", context, request=request)
-        cache.set(key, html)
-    # Our own template's output, escaped when it was rendered.
-    return mark_safe(html)  # noqa: S308
+        return render_to_string("registry/includes/results.html", context, request=request)
+
+    return cached_html(
+        RESULTS_CACHE, "registry-results", request, register_version, render, extra=[str(today)]
+    )
 
 
 def register_home(request):

@@ -179,11 +179,16 @@ def test_database_ranking_gives_the_reference_order(varied_catalogue):
 def test_ranking_page_runs_a_bounded_number_of_queries(client, varied_catalogue):
     keys, _communes, _domains = varied_catalogue
     params = {f"poids_{k}": 3 for k in keys} | {"exigence": "free_software"}
-    with CaptureQueriesContext(connection) as captured:
+    with CaptureQueriesContext(connection) as cold:
         response = client.get(reverse("catalogue:ranking"), params)
     assert response.status_code == 200
     assert "Solution" in response.content.decode()
-    assert len(captured) <= 8, [q["sql"][:120] for q in captured]
+    # The first request after a change builds the facet index (4 queries) and, once per
+    # process, looks up the search index's content type.
+    assert len(cold) <= 11, [q["sql"][:120] for q in cold]
+    with CaptureQueriesContext(connection) as warm:
+        client.get(reverse("catalogue:ranking"), params)
+    assert len(warm) <= 6, [q["sql"][:120] for q in warm]
 
 
 def test_cached_results_show_a_change_at_once(client, make_user):

@@ -4,7 +4,7 @@
 semantics in SQL; on 20,000 solutions their facet aggregate alone costs about half a
 second a request (docs/PERFORMANCE.md). This module keeps, per process, one compact
 row of facet values per published solution (NumPy arrays: a few hundred kilobytes at
-20,000 solutions), built in five queries and rebuilt only when
+20,000 solutions), built in four queries and rebuilt only when
 `selectors.catalogue_version()` changes. A request then costs:
 
 - the text match, when there is one: one query through `core.search` (the index's
@@ -23,7 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Value
+from django.db.models import F, Value, Window
+from django.db.models.functions import Lower, RowNumber
 
 from citeia.core import search
 
@@ -77,6 +78,12 @@ class FacetIndex:
     domains: Options
     techniques: Options
     territories: Options  # slugs are territory ids as str: used there, not abandoned
+    # For the needs ranking: the Action-1 criterion means (NaN when not reviewed), the
+    # territories using each solution by code (the organisation's or its commune's, not
+    # abandoned), and each solution's place in the order of ("lower(name)", "pk").
+    means: dict[str, np.ndarray]
+    territory_codes: Options
+    lower_name_rank: np.ndarray
 
     @property
     def size(self) -> int:
@@ -105,9 +112,13 @@ def _labelled(queryset, kind: str, *fields: str):
 
 
 def build(version: str, choice_values: dict[str, list[str]]) -> FacetIndex:
-    """Read every published solution's facet values (five queries)."""
+    """Read every published solution's facet values (four queries)."""
     rows = list(
         Solution.objects.filter(status=SolutionStatus.PUBLISHED)
+        .annotate(
+            # The needs ranking's tie-break, in the database's collation.
+            lower_name_rank=Window(RowNumber(), order_by=[Lower("name").asc(), F("pk").asc()])
+        )
         .order_by("name", "pk")
         .values_list(
             "pk",
@@ -117,6 +128,8 @@ def build(version: str, choice_values: dict[str, list[str]]) -> FacetIndex:
             "figures__mean_score",
             "figures__review_count",
             *_CHOICE_COLUMNS.values(),
+            "figures__criterion_means",
+            "lower_name_rank",
         )
     )
     size = len(rows)
@@ -155,13 +168,46 @@ def build(version: str, choice_values: dict[str, list[str]]) -> FacetIndex:
         pairs[kind].append((solution_id, item_id))
     domains = _options(items["d"], pairs["d"], position, size)
     techniques = _options(items["t"], pairs["t"], position, size)
-    usage = (
-        Reference.objects.filter(solution__in=published, organisation__territory_id__isnull=False)
+    usage = list(
+        Reference.objects.filter(solution__in=published)
         .exclude(status=ReferenceStatus.ABANDONED)
-        .values_list("solution_id", "organisation__territory_id")
-        .distinct()
+        .values_list(
+            "solution_id",
+            "organisation__territory_id",
+            "organisation__territory__code",
+            "organisation__commune__territory__code",
+        )
     )
-    usage_pairs = [(solution_id, str(territory_id)) for solution_id, territory_id in usage]
+    usage_pairs = [
+        (solution_id, str(territory_id))
+        for solution_id, territory_id, _code, _commune_code in usage
+        if territory_id is not None
+    ]
+    code_pairs = [
+        (solution_id, code)
+        for solution_id, *codes in ((row[0], row[2], row[3]) for row in usage)
+        for code in codes
+        if code
+    ]
+    codes = sorted({code for _id, code in code_pairs})
+    code_column = {code: i for i, code in enumerate(codes)}
+    code_matrix = np.zeros((size, len(codes)), dtype=bool)
+    for solution_id, code in code_pairs:
+        if solution_id in position:
+            code_matrix[position[solution_id], code_column[code]] = True
+    means_offset = 6 + len(_CHOICE_COLUMNS)
+    keys = sorted({key for row in rows for key in (row[means_offset] or {})})
+    means = {
+        key: np.fromiter(
+            (
+                np.nan if (row[means_offset] or {}).get(key) is None else row[means_offset][key]
+                for row in rows
+            ),
+            dtype=np.float64,
+            count=size,
+        )
+        for key in keys
+    }
     territory_slugs = sorted({slug for _id, slug in usage_pairs}, key=int)
     territory_column = {slug: i for i, slug in enumerate(territory_slugs)}
     territory_matrix = np.zeros((size, len(territory_slugs)), dtype=bool)
@@ -187,6 +233,9 @@ def build(version: str, choice_values: dict[str, list[str]]) -> FacetIndex:
         domains=domains,
         techniques=techniques,
         territories=Options(territory_slugs, territory_slugs, territory_matrix),
+        means=means,
+        territory_codes=Options(codes, codes, code_matrix),
+        lower_name_rank=np.fromiter((row[-1] for row in rows), dtype=np.int64, count=size),
     )
 
 
@@ -331,3 +380,60 @@ class ResultPage(Sequence):
         wanted = [int(pk) for pk in self.ids[item]]
         found = {solution.pk: solution for solution in self.fetch(wanted)}
         return [found[pk] for pk in wanted if pk in found]
+
+
+# --- The needs ranking ------------------------------------------------------------------
+
+
+def _codes(index: FacetIndex, key: str, values) -> np.ndarray:
+    known = [index.choice_values[key].index(v) for v in values if v in index.choice_values[key]]
+    return np.isin(index.choices[key], known)
+
+
+def must_have_masks(index: FacetIndex, territory: str | None) -> dict[str, np.ndarray]:
+    """`scoring.MUST_HAVES` as masks over the index (the same tests; a test compares)."""
+    on_premise = _codes(index, "deploiement", ["on_premise"])
+    customer = _codes(index, "hebergement", ["customer"])
+    used = (
+        index.territory_codes.any_of([territory], index.size)
+        if territory is not None
+        else np.zeros(index.size, dtype=bool)
+    )
+    return {
+        "free_software": index.free_software,
+        "hosted_in_eu": _codes(index, "hebergement", ["france", "eu", "customer"]) | on_premise,
+        "data_stays_in_commune": _codes(index, "donnees", ["none"]) | on_premise | customer,
+        "used_in_my_territory": used,
+    }
+
+
+def rank(
+    index: FacetIndex,
+    *,
+    weights: dict[str, int],
+    must_haves,
+    territory: str | None = None,
+    domain_slug: str | None = None,
+    max_score: float,
+) -> np.ndarray:
+    """Rows of the published solutions in the order of `review_selectors.ranked_solutions`:
+    every must-have met first, then the weighted score of the criterion means (rounded to
+    9 decimals, a criterion not reviewed counting 0), then lower(name) and primary key."""
+    rows = np.arange(index.size)
+    if domain_slug is not None:
+        rows = rows[index.domains.any_of([domain_slug], index.size)]
+    total = sum(weights.values())
+    score = np.zeros(index.size, dtype=np.float64)
+    for key, weight in weights.items():
+        if weight and total and key in index.means:
+            # The same operations, in the same order, as the SQL expression.
+            score = score + np.nan_to_num(index.means[key], nan=0.0) * (
+                100 * weight / max_score / total
+            )
+    score = np.round(score, 9)
+    eligible = np.ones(index.size, dtype=bool)
+    masks = must_have_masks(index, territory)
+    for key in must_haves:
+        eligible &= masks[key]
+    order = np.lexsort((index.lower_name_rank[rows], -score[rows], ~eligible[rows]))
+    return rows[order]

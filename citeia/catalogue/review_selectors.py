@@ -1,10 +1,5 @@
 """Reads for expert reviews, vendor answers, needs profiles and the ranking."""
 
-import hashlib
-import json
-from collections.abc import Sequence
-
-from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Avg,
@@ -28,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from citeia.core.permissions import MemberRole, PlatformRole, has_org_role, platform_role
 
+from . import facet_index
 from .models import (
     Criterion,
     GridAxis,
@@ -41,7 +37,7 @@ from .models import (
     SolutionStatus,
 )
 from .scoring import MAX_SCORE, MUST_HAVES, Ranked, SolutionFacts, score_solution
-from .selectors import catalogue_version, get_solution_for_user
+from .selectors import catalogue_version, choice_values, get_solution_for_user
 
 REVIEWER_ROLES = {PlatformRole.EXPERT, PlatformRole.PROGRAMME_TEAM, PlatformRole.ADMINISTRATOR}
 
@@ -321,61 +317,28 @@ def ranked_solutions(
     )
 
 
-class CachedRanking(Sequence):
-    """`ranked_solutions` for Django's paginator, with its count and the primary keys of
-    each page fetched kept in the per-process results cache, keyed by the ranking's
-    parameters and the catalogue's version: a page already seen by this process costs
-    one query (its 20 solutions by primary key) instead of ordering every published
-    solution. Published solutions only, even from a stale key."""
-
-    def __init__(self, queryset: QuerySet[Solution], key: str):
-        self.queryset = queryset
-        self.key = key
-        self.cache = caches["catalogue_results"]
-
-    def __len__(self) -> int:
-        count = self.cache.get(f"{self.key}:count")
-        if count is None:
-            count = self.queryset.count()
-            self.cache.set(f"{self.key}:count", count)
-        return count
-
-    def __getitem__(self, item):
-        if not isinstance(item, slice):
-            return self[item : item + 1][0]
-        key = f"{self.key}:{item.start}:{item.stop}"
-        ids = self.cache.get(key)
-        if ids is None:
-            rows = list(self.queryset[item])
-            self.cache.set(key, [solution.pk for solution in rows])
-            return rows
-        found = {
-            solution.pk: solution
-            for solution in Solution.objects.filter(
-                pk__in=ids, status=SolutionStatus.PUBLISHED
-            ).select_related("vendor", "figures")
-        }
-        return [found[pk] for pk in ids if pk in found]
-
-
-def cached_ranking(
+def ranking_page(
     *, weights: dict[str, int], must_haves, territory: str | None = None, domain=None
-) -> CachedRanking:
-    raw = json.dumps(
-        [
-            catalogue_version(),
-            sorted(weights.items()),
-            sorted(must_haves),
-            territory,
-            domain.pk if domain is not None else None,
-        ]
+) -> facet_index.ResultPage:
+    """The order of `ranked_solutions`, computed in memory from the facet index (kept per
+    process until the catalogue's version changes): a sequence to paginate whose slices
+    are fetched with their vendor and figures, published solutions only."""
+    index = facet_index.current(catalogue_version(), choice_values())
+    rows = facet_index.rank(
+        index,
+        weights=weights,
+        must_haves=must_haves,
+        territory=territory,
+        domain_slug=domain.slug if domain is not None else None,
+        max_score=MAX_SCORE,
     )
-    return CachedRanking(
-        ranked_solutions(
-            weights=weights, must_haves=must_haves, territory=territory, domain=domain
-        ),
-        "catalogue-ranking:" + hashlib.sha256(raw.encode()).hexdigest(),
-    )
+
+    def fetch(primary_keys):
+        return Solution.objects.filter(
+            pk__in=primary_keys, status=SolutionStatus.PUBLISHED
+        ).select_related("vendor", "figures")
+
+    return facet_index.ResultPage(index, rows, fetch)
 
 
 def explain_page(

@@ -111,7 +111,7 @@ def ranking(request):
         code = territory.code if territory else None
         page = paginate(
             request,
-            selectors.cached_ranking(
+            selectors.ranking_page(
                 weights=weights, must_haves=must_haves, territory=code, domain=domain
             ),
             per_page=PER_PAGE,

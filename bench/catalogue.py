@@ -137,13 +137,13 @@ PAGES = [  # key, label, paths measured in process, path loaded by locust (or No
     ("browse", "Catalogue without a search", ["/catalogue/", "/catalogue/?tri=note"], None),
 ]
 LOADED = {key: loaded for key, _label, _paths, loaded in PAGES if loaded}
-CACHED_PAGES = {"search", "search_note", "browse", "ranking", "ranking_domain"}  # cached pages
+CACHED_PAGES = {"search", "search_note", "browse"}  # the list, with its results cache
 RESULTS_CACHE = "catalogue_results"  # settings.CACHES; views/public.py
 CACHE_SETTING = "CATALOGUE_RESULTS_CACHE_SECONDS"
 # Runs under load: (run key, page key, server). "cached": the default settings, the
 # results cache on; "cold": a server started with CATALOGUE_RESULTS_CACHE_SECONDS=0, where
 # every request computes its results and facets (from the in-memory facet index, built
-# once per catalogue version) and the ranking orders every solution.
+# once per catalogue version). The ranking is ordered in memory, cache or not: one run.
 LOAD_RUNS = [
     ("minimal", "minimal", "cached"),
     ("search", "search", "cached"),
@@ -151,7 +151,6 @@ LOAD_RUNS = [
     ("ranking", "ranking", "cached"),
     ("search:cold", "search", "cold"),
     ("search_note:cold", "search_note", "cold"),
-    ("ranking:cold", "ranking", "cold"),
 ]
 
 
@@ -704,6 +703,15 @@ def measure_ranking() -> dict:
     explain_ms, explained = _median_ms(lambda: review_selectors.explain_page(page, **options))
     sql_ms, _result = _median_ms(sql_page)
 
+    # The page's way since the facet index: ordered in memory (index already built).
+    def memory_page():
+        solutions = review_selectors.ranking_page(**options)
+        return len(solutions), review_selectors.explain_page(solutions[0:20], **options)
+
+    memory_page()  # warm-up: builds the index
+    memory_ms, (_total, memory_explained) = _median_ms(memory_page)
+    memory_top = [(solution.pk, round(r.score, 9)) for solution, r in memory_explained]
+
     # The reference: every published solution's facts in Python, all of them ranked.
     review_selectors.ranking_facts()  # warm-up
     reset_queries()
@@ -742,6 +750,8 @@ def measure_ranking() -> dict:
             1,
         ),
         "same_first_page": "yes" if sql_top == reference_top else "ids" if same_ids else "no",
+        "memory_total_ms": round(memory_ms, 1),
+        "memory_same_first_page": "yes" if memory_top == sql_top else "no",
         "first_pages": {"sql": sql_top, "reference": reference_top},
     }
 
@@ -1057,7 +1067,6 @@ LOAD_ORDER = [
     "search",
     "search_note:cold",
     "search_note",
-    "ranking:cold",
     "ranking",
 ]
 
@@ -1191,8 +1200,9 @@ def _ranking_table(results: dict) -> list[str]:
         "| database | ranked | page: SQL queries | `COUNT` ms | first 20 ms "
         "| `explain_page` ms | page total ms | page peak MB | whole request ms "
         "| reference: its 3 queries, ms (rows) | `ranking_facts()` ms | `rank()` ms "
-        "| reference total ms | reference peak MB | same first page |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|---|",
+        "| reference total ms | reference peak MB | same first page "
+        "| in memory: page total ms | in memory: same first page as SQL |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|---|--:|---|",
     ]
     same = {"yes": "yes", "ids": "**same order, other scores**", "no": "**no**"}
     for database, result in results.items():
@@ -1205,7 +1215,8 @@ def _ranking_table(results: dict) -> list[str]:
             f"| {r['sql_total_ms']:.0f} | {r['sql_peak_mb']:.1f} | {request:.0f} "
             f"| {statements} | {r['facts_ms']:.0f} | {r['rank_ms']:.0f} "
             f"| {r['facts_ms'] + r['rank_ms']:,.0f} | {r['reference_peak_mb']:.0f} "
-            f"| {same[r['same_first_page']]} |"
+            f"| {same[r['same_first_page']]} | {r['memory_total_ms']:.0f} "
+            f"| {r['memory_same_first_page']} |"
         )
     return lines
 
@@ -1263,8 +1274,8 @@ def report(results: dict, command: str, when: datetime, load_before: str, minute
             f"`{CACHE_SETTING}=0`, where every request computes its results and facets (a "
             "search nobody made in the last 10 minutes, or after a change to the catalogue) "
             "from the in-memory facet index (built once per process and catalogue version). "
-            "The needs ranking keeps the order of each page it served in the same cache "
-            "(`CachedRanking`); with the cache off, every request orders every solution.",
+            "The needs ranking is ordered in memory from the same index "
+            "(`review_selectors.ranking_page`), with or without the cache.",
             "- In process: one anonymous request after a warm-up, the results cache emptied "
             'before it (cold), its queries counted with `CaptureQueriesContext`; "rows fetched" '
             'and "SQL ms": each of these statements run again on its own, all its rows '
@@ -1321,7 +1332,10 @@ def report(results: dict, command: str, when: datetime, load_before: str, minute
             "",
             "### The needs ranking of every published solution, in process",
             "",
-            "The page: `review_selectors.ranked_solutions()` orders every published solution "
+            "The page orders every published solution in memory "
+            "(`review_selectors.ranking_page()`, from the facet index: the last two columns, "
+            "the index already built). The SQL way, still in the code as the reference of "
+            "that order: `review_selectors.ranked_solutions()` orders every published solution "
             "in SQL from its stored criterion means (must-haves met, weighted score, name); "
             "the paginator counts them and fetches 20, which `explain_page()` explains with "
             "`scoring.score_solution` (median of 3 each). The reference: "

@@ -134,6 +134,18 @@ def test_rank_can_be_annotated_without_filtering(organisations):
     assert relevance["Syndicat Gamma"] == 0
 
 
+@pytest.mark.parametrize("query", ["déchets", "dech", "syndicat", "collecte des dechets"])
+def test_relevance_from_the_index_alone_equals_the_rank(organisations, query):
+    """`relevance` reads the index without the model's table: the same matches, with the
+    same values, as `filter_and_rank`."""
+    ranked = search.filter_and_rank(Organisation.objects.all(), query)
+    assert search.relevance(Organisation, query) == {o.pk: o.search_rank for o in ranked}
+
+
+def test_relevance_of_an_empty_query_matches_nothing(organisations):
+    assert search.relevance(Organisation, " , ") == {}
+
+
 # --- Combining with ordinary filters ------------------------------------------------------
 
 

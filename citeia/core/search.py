@@ -372,6 +372,35 @@ def rank(model: type[models.Model], query: str | Query, *, using: str | None = N
     return Coalesce(SqliteRank(F("pk"), content_type_id, parsed), 0.0)
 
 
+def relevance(
+    model: type[models.Model], query: str | Query, *, using: str | None = None
+) -> dict[int, float]:
+    """Object id -> relevance (the value of `rank`) of every `model` object matching
+    `query`, read from the index alone in one query, without the model's table.
+
+    For callers that filter in memory: the ids include objects the caller may not
+    show (drafts…), which it must drop itself. An empty query matches nothing.
+    """
+    parsed = parse(query)
+    using = using or router.db_for_read(model)
+    if parsed.is_empty:
+        return {}
+    documents = SearchDocument.objects.using(using).filter(
+        content_type_id=_content_type_id(model, using)
+    )
+    if _vendor(using) == "postgresql":
+        search_query = _postgresql_query(parsed)
+        weights = [RANK_WEIGHTS[weight] for weight in reversed(WEIGHTS)]
+        documents = documents.filter(vector=search_query).annotate(
+            rank=SearchRank(F("vector"), search_query, weights=weights)
+        )
+    else:
+        documents = documents.filter(
+            pk__in=RawSQL(_SQLITE_MATCH, [textsearch.fts5_match(parsed)])  # noqa: S611
+        ).annotate(rank=Coalesce(SqliteRank(F("pk"), None, parsed), 0.0))
+    return dict(documents.order_by().values_list("object_id", "rank"))
+
+
 def filter_and_rank(
     queryset: models.QuerySet[Any],
     query: str | Query,
@@ -401,12 +430,13 @@ class SqliteRank(Expression):
     in the document, read from its stem scores (`textsearch.stem_scores`).
 
     A prefix term takes the first stem with that prefix, the best one since the scores
-    are sorted, or a truncation of the word if it scores more.
+    are sorted, or a truncation of the word if it scores more. With a `content_type_id`,
+    `pk` is the primary key of an indexed object; without, that of its document.
     """
 
     output_field = FloatField()
 
-    def __init__(self, pk: Any, content_type_id: int, query: Query) -> None:
+    def __init__(self, pk: Any, content_type_id: int | None, query: Query) -> None:
         super().__init__()
         self.pk = pk
         self.content_type_id = content_type_id
@@ -454,6 +484,9 @@ class SqliteRank(Expression):
             parts.append(sql)
             params += term_params
         score = f"({' + '.join(parts)}) / {len(self.query.terms)}.0"
+        if self.content_type_id is None:  # `pk` is the document's
+            sql = f"(SELECT {score} FROM {RANK_TABLE} _sr WHERE _sr.id = {pk_sql})"  # noqa: S608
+            return sql, [*params, *pk_params]
         sql = (
             f"(SELECT {score} FROM core_searchdocument _sd"  # noqa: S608 - terms are parameters
             f" JOIN {RANK_TABLE} _sr ON _sr.id = _sd.id"

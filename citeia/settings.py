@@ -190,6 +190,15 @@ CACHES = {
         "TIMEOUT": env_int("CATALOGUE_RESULTS_CACHE_SECONDS", 600),
         "OPTIONS": {"MAX_ENTRIES": 1000},
     },
+    # Rendered result cards of the catalogue, per solution, language and catalogue
+    # version: a search nobody made before renders only the cards not shown since the
+    # last change. At most about 1.5 KB each.
+    "catalogue_cards": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "citeia-catalogue-cards",
+        "TIMEOUT": env_int("CATALOGUE_CARDS_CACHE_SECONDS", 600),
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
     # The register's results and filters, the same way, keyed by a version of the register.
     "registry_results": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -52,6 +52,7 @@ def clear_process_caches():
     from citeia.catalogue import facet_index
 
     caches["catalogue_results"].clear()
+    caches["catalogue_cards"].clear()
     caches["registry_results"].clear()
     facet_index.clear()
     yield

@@ -6,6 +6,8 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from citeia.core.widgets import QuickSelect
+
 from .models import Domain, GridAxis
 from .review_selectors import DEFAULT_WEIGHT, MAX_WEIGHT, MUST_HAVE_LABELS
 
@@ -229,6 +231,7 @@ class WeightsMixin:
             self.fields[f"poids_{criterion.key}"] = forms.TypedChoiceField(
                 label=_(criterion.name),
                 choices=WEIGHT_CHOICES,
+                widget=QuickSelect,
                 coerce=int,
                 required=required,
                 empty_value=0,
@@ -289,6 +292,7 @@ class RankingForm(WeightsMixin, forms.Form):
         to_field_name="slug",
         required=False,
         empty_label=_("Tous les domaines"),
+        widget=QuickSelect,
         error_messages={"invalid_choice": _("Ce domaine n'existe pas dans le catalogue.")},
     )
 

@@ -318,12 +318,17 @@ def ranked_solutions(
 
 
 def ranking_page(
-    *, weights: dict[str, int], must_haves, territory: str | None = None, domain=None
+    *,
+    weights: dict[str, int],
+    must_haves,
+    territory: str | None = None,
+    domain=None,
+    version: str | None = None,
 ) -> facet_index.ResultPage:
     """The order of `ranked_solutions`, computed in memory from the facet index (kept per
     process until the catalogue's version changes): a sequence to paginate whose slices
     are fetched with their vendor and figures, published solutions only."""
-    index = facet_index.current(catalogue_version(), choice_values())
+    index = facet_index.current(version or catalogue_version(), choice_values())
     rows = facet_index.rank(
         index,
         weights=weights,

@@ -255,15 +255,37 @@ def with_figures(qs: QuerySet[Solution]) -> QuerySet[Solution]:
     and `mean_score` (None when not reviewed), read from their stored figures, in a
     constant number of queries whatever their number."""
     return (
-        qs.select_related("vendor")
-        .prefetch_related("domains", "techniques")
-        .annotate(
-            reference_count=Coalesce(F("figures__reference_count"), 0),
-            review_count=Coalesce(F("figures__review_count"), 0),
-            mean_score=F("figures__mean_score"),
-            aiact_outcome=Coalesce(F("figures__aiact_outcome"), Value("")),
-            frugality_grade=Coalesce(F("figures__frugality_grade"), Value("")),
-        )
+        qs.select_related("vendor").prefetch_related("domains", "techniques").annotate(**_figures())
+    )
+
+
+def _figures() -> dict:
+    return {
+        "reference_count": Coalesce(F("figures__reference_count"), 0),
+        "review_count": Coalesce(F("figures__review_count"), 0),
+        "mean_score": F("figures__mean_score"),
+        "aiact_outcome": Coalesce(F("figures__aiact_outcome"), Value("")),
+        "frugality_grade": Coalesce(F("figures__frugality_grade"), Value("")),
+    }
+
+
+def all_published(primary_keys) -> bool:
+    """Whether every one of these solutions is still published: one query, for pages
+    kept in a cache."""
+    wanted = set(primary_keys)
+    return published_solutions().filter(pk__in=wanted).count() == len(wanted)
+
+
+def card_solutions(primary_keys) -> QuerySet[Solution]:
+    """These published solutions with what a result card shows (vendor, domains and the
+    figures of `with_figures`), without their description: two queries."""
+    return (
+        published_solutions()
+        .filter(pk__in=primary_keys)
+        .select_related("vendor")
+        .prefetch_related("domains")
+        .defer("description")
+        .annotate(**_figures())
     )
 
 
@@ -445,10 +467,13 @@ def facets_from_counts(
     return facets
 
 
-def catalogue_page(filters: CatalogueFilters, *, user=None, version: str | None = None):
+def catalogue_page(filters: CatalogueFilters, *, user=None, version: str | None = None, fetch=None):
     """What the catalogue page shows, computed in memory (`facet_index`): the sorted
     results, a sequence to paginate whose slices are fetched with their figures, and the
-    facets. Same results and counts as `catalogue_search` and `catalogue_facets`."""
+    facets. Same results and counts as `catalogue_search` and `catalogue_facets`.
+
+    `fetch(primary_keys)`: what a slice of the results holds (objects with a `pk`,
+    published solutions only), by default the solutions with `with_figures`."""
     from . import facet_index
 
     territory_ids = user_territory_ids(user)
@@ -468,10 +493,10 @@ def catalogue_page(filters: CatalogueFilters, *, user=None, version: str | None 
         for key, index_options in (("domaine", index.domains), ("technique", index.techniques))
     }
 
-    def fetch(primary_keys):
+    def solutions(primary_keys):
         return with_figures(published_solutions().filter(pk__in=primary_keys))
 
-    results = facet_index.ResultPage(index, evaluation.rows, fetch)
+    results = facet_index.ResultPage(index, evaluation.rows, fetch or solutions)
     return results, facets_from_counts(filters, options, counted, territory_ids)
 
 

@@ -4,18 +4,24 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from citeia.core.pagination import paginate
+from citeia.core.results_cache import cache_key, cached_value
 
 from .. import review_selectors as selectors
 from .. import review_services as services
 from ..models import GridAxis
 from ..review_forms import NeedsProfileForm, RankingForm
 from ..scoring import MAX_SCORE, MUST_HAVES
+from ..selectors import all_published
 from .reviews import INVALID, safe_url
 
 PER_PAGE = 20
@@ -53,6 +59,19 @@ def _share_query(weights: dict[str, int], must_haves, domain=None, need: str = "
     return urlencode(params)
 
 
+def _contribution(name: str, contribution) -> str:
+    """One criterion's share of a solution's score, in words. Written here rather than in
+    the template: 120 sentences per page took a third of the ranking's rendering."""
+    values = {"name": name, "weight": contribution.weight}
+    if contribution.mean is None:
+        return _("%(name)s (poids %(weight)s) : pas encore évalué, 0 point.") % values
+    values["mean"] = floatformat(contribution.mean, 2)
+    values["points"] = floatformat(contribution.points, 1)
+    return _("%(name)s (poids %(weight)s) : moyenne %(mean)s sur 4, soit %(points)s points.") % (
+        values
+    )
+
+
 def _rows(page, explained, criteria_names):
     rows = []
     for position, (solution, ranked) in enumerate(explained, start=page.start_index()):
@@ -62,12 +81,7 @@ def _rows(page, explained, criteria_names):
                 "solution": solution,
                 "ranked": ranked,
                 "contributions": [
-                    {
-                        "name": criteria_names.get(c.key, c.key),
-                        "weight": c.weight,
-                        "mean": c.mean,
-                        "points": c.points,
-                    }
+                    _contribution(criteria_names.get(c.key, c.key), c)
                     for c in ranked.contributions
                     if c.weight > 0
                 ],
@@ -78,6 +92,55 @@ def _rows(page, explained, criteria_names):
             }
         )
     return rows
+
+
+RESULTS_CACHE = "catalogue_results"  # as the catalogue's list: views.public
+
+
+def _ranking_results(request, *, weights, must_haves, territory, domain, names) -> SafeString:
+    """The ranked solutions of the requested page with their explanations, kept per
+    process (core.results_cache) under the catalogue's version, the language, the query
+    (page links are built from it) and what the ranking is computed from, which a saved
+    profile can change under the same query. A kept page is shown only while all its
+    solutions are still published (one query): a change the version missed never shows a
+    draft."""
+    version = selectors.catalogue_version()
+
+    def render_page() -> tuple[str, list[int]]:
+        page = paginate(
+            request,
+            selectors.ranking_page(
+                weights=weights,
+                must_haves=must_haves,
+                territory=territory,
+                domain=domain,
+                version=version,
+            ),
+            per_page=PER_PAGE,
+        )
+        explained = selectors.explain_page(
+            list(page), weights=weights, must_haves=must_haves, territory=territory
+        )
+        html = render_to_string(
+            "catalogue/includes/ranking_results.html",
+            {"page": page, "rows": _rows(page, explained, names)},
+            request=request,
+        )
+        return html, [solution.pk for solution, _ranked in explained]
+
+    computed_from = [
+        ",".join(f"{key}={weight}" for key, weight in sorted(weights.items())),
+        ",".join(sorted(must_haves)),
+        territory or "",
+        domain.slug if domain is not None else "",
+    ]
+    key = cache_key("catalogue-ranking", request, version, *computed_from)
+    html, shown = cached_value(RESULTS_CACHE, key, render_page)
+    if shown and not all_published(shown):
+        html, shown = render_page()
+        caches[RESULTS_CACHE].set(key, (html, shown))
+    # Our own template, escaped when rendered.
+    return mark_safe(html)  # noqa: S308
 
 
 def ranking(request):
@@ -106,20 +169,16 @@ def ranking(request):
     else:
         form = RankingForm(criteria=criteria)
     territory = selectors.user_territory(request.user)
-    rows, page = [], None
+    results = None
     if status == 200:
-        code = territory.code if territory else None
-        page = paginate(
+        results = _ranking_results(
             request,
-            selectors.ranking_page(
-                weights=weights, must_haves=must_haves, territory=code, domain=domain
-            ),
-            per_page=PER_PAGE,
+            weights=weights,
+            must_haves=must_haves,
+            territory=territory.code if territory else None,
+            domain=domain,
+            names=names,
         )
-        explained = selectors.explain_page(
-            list(page), weights=weights, must_haves=must_haves, territory=code
-        )
-        rows = _rows(page, explained, names)
     return render(
         request,
         "catalogue/needs_ranking.html",
@@ -134,8 +193,7 @@ def ranking(request):
             "need": need,
             "territory": territory,
             "wants_territory": "used_in_my_territory" in must_haves,
-            "page": page,
-            "rows": rows,
+            "results": results,
             "share_query": _share_query(weights, must_haves, domain, need),
             "max_score": MAX_SCORE,
             "crumbs": [

@@ -1,12 +1,17 @@
 """The public catalogue: search with facets, solution pages, exports and DCAT-AP."""
 
+import hashlib
+from dataclasses import dataclass
+
+from django.core.cache import caches
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 
 from citeia.core.exports import Column, export_response, requested_format
 from citeia.core.pagination import paginate
@@ -115,6 +120,45 @@ def _export(request, filters):
 
 
 RESULTS_CACHE = "catalogue_results"
+CARDS_CACHE = "catalogue_cards"
+CARD_TEMPLATE = "catalogue/includes/public_card.html"
+
+
+@dataclass(frozen=True)
+class Card:
+    pk: int
+    name: str
+    html: SafeString
+
+
+def _cards(version: str, primary_keys: list[int]) -> list[Card]:
+    """The result cards of these published solutions, in their order. Each card is
+    rendered once per process, language and catalogue version (a card shows nothing of
+    the search or of the visitor) and kept in the `catalogue_cards` cache: a search
+    nobody made before fetches and renders only the solutions not shown since the last
+    change. Kept cards are shown only while their solutions are still published (one
+    query)."""
+    cache = caches[CARDS_CACHE]
+    digest = hashlib.blake2b(version.encode(), digest_size=8).hexdigest()
+    prefix = f"card:{get_language()}:{digest}:"
+    found = cache.get_many([f"{prefix}{pk}" for pk in primary_keys])
+    cards = {int(key.removeprefix(prefix)): value for key, value in found.items()}
+    if cards and not selectors.all_published(cards):
+        cards = {}  # a change the version missed: fetch them again, published only
+    missing = [pk for pk in primary_keys if pk not in cards]
+    if missing:
+        rendered = {
+            solution.pk: (solution.name, render_to_string(CARD_TEMPLATE, {"solution": solution}))
+            for solution in selectors.card_solutions(missing)
+        }
+        cache.set_many({f"{prefix}{pk}": value for pk, value in rendered.items()})
+        cards.update(rendered)
+    # Our own template, escaped when rendered.
+    return [
+        Card(pk, cards[pk][0], mark_safe(cards[pk][1]))  # noqa: S308
+        for pk in primary_keys
+        if pk in cards
+    ]
 
 
 def _results_html(request, filters) -> str:
@@ -126,7 +170,12 @@ def _results_html(request, filters) -> str:
     def render() -> str:
         # Filters, facet counts and sorting in memory (facet_index), kept per process
         # until the catalogue's version changes.
-        results, facets = selectors.catalogue_page(filters, user=request.user, version=version)
+        results, facets = selectors.catalogue_page(
+            filters,
+            user=request.user,
+            version=version,
+            fetch=lambda primary_keys: _cards(version, primary_keys),
+        )
         context = {
             "page": paginate(request, results, per_page=PER_PAGE),
             "filters": filters,

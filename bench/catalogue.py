@@ -137,20 +137,31 @@ PAGES = [  # key, label, paths measured in process, path loaded by locust (or No
     ("browse", "Catalogue without a search", ["/catalogue/", "/catalogue/?tri=note"], None),
 ]
 LOADED = {key: loaded for key, _label, _paths, loaded in PAGES if loaded}
-CACHED_PAGES = {"search", "search_note", "browse"}  # the list, with its results cache
-RESULTS_CACHE = "catalogue_results"  # settings.CACHES; views/public.py
+# Pages with a results cache: the list (views/public.py) and the ranking (views/guide.py).
+CACHED_PAGES = {"search", "search_note", "browse", "ranking", "ranking_domain"}
+RESULTS_CACHE = "catalogue_results"  # settings.CACHES
+CARDS_CACHE = "catalogue_cards"  # the list's rendered result cards
+PROCESS_CACHES = (RESULTS_CACHE, CARDS_CACHE)
 CACHE_SETTING = "CATALOGUE_RESULTS_CACHE_SECONDS"
+CACHE_SETTINGS = (CACHE_SETTING, "CATALOGUE_CARDS_CACHE_SECONDS")
 # Runs under load: (run key, page key, server). "cached": the default settings, the
 # results cache on; "cold": a server started with CATALOGUE_RESULTS_CACHE_SECONDS=0, where
 # every request computes its results and facets (from the in-memory facet index, built
 # once per catalogue version). The ranking is ordered in memory, cache or not: one run.
+# "new": the default settings, but every request's URL is one nobody asked before (a
+# unique `n` parameter, which the results cache's key includes): its results, facets and
+# ranking are computed, while the rendered cards of solutions shown before are kept.
 LOAD_RUNS = [
     ("minimal", "minimal", "cached"),
     ("search", "search", "cached"),
+    ("search:new", "search", "cached"),
     ("search_note", "search_note", "cached"),
+    ("search_note:new", "search_note", "cached"),
     ("ranking", "ranking", "cached"),
+    ("ranking:new", "ranking", "cached"),
     ("search:cold", "search", "cold"),
     ("search_note:cold", "search_note", "cold"),
+    ("ranking:cold", "ranking", "cold"),
 ]
 
 
@@ -548,14 +559,23 @@ class _ExecuteTimer:
             self.ms += (time.perf_counter() - started) * 1000
 
 
-def _request(client, path: str, *, cold: bool) -> dict:
+def _request(client, path: str, *, cold: bool, keep_cards: bool = False) -> dict:
     """One request captured, then three timed: `cold` empties the results cache before
-    each of them, otherwise they are served from it (filled beforehand)."""
+    each of them (and the rendered cards' unless `keep_cards`), otherwise they are served
+    from it (filled beforehand)."""
     from django.core.cache import caches
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
-    cache = caches[RESULTS_CACHE]
+    emptied = (RESULTS_CACHE,) if keep_cards else PROCESS_CACHES
+
+    class Caches:
+        @staticmethod
+        def clear() -> None:
+            for alias in emptied:
+                caches[alias].clear()
+
+    cache = Caches
 
     def get():
         if cold:
@@ -614,7 +634,8 @@ def measure_pages() -> dict:
     for key, _label, paths, _loaded in PAGES:
         rows = []
         for path in paths:
-            caches[RESULTS_CACHE].clear()
+            for alias in PROCESS_CACHES:
+                caches[alias].clear()
             client.get(path)  # warm-up: first-request caches are not the page's cost
             cold = _request(client, path, cold=True)
             by_kind: dict[str, float] = {}
@@ -645,6 +666,12 @@ def measure_pages() -> dict:
                     "queries": len(warm["captured"]),
                     "request_ms": warm["request_ms"],
                     "sql": [query["sql"] for query in warm["captured"]],
+                }
+                new = _request(client, path, cold=True, keep_cards=True)
+                row["new"] = {
+                    "queries": len(new["captured"]),
+                    "request_ms": new["request_ms"],
+                    "sql": [query["sql"] for query in new["captured"]],
                 }
             rows.append(row)
         pages[key] = rows
@@ -885,19 +912,20 @@ def wait_until_serving(server: subprocess.Popen, log: Path) -> None:
     sys.exit(f"gunicorn did not answer on {HOST}:{PORT} within 30 s")
 
 
-def alone(path: str) -> float:
+def alone(path: str, *, vary: bool = False) -> float:
     """p50 of sequential requests to the server: a request's cost without queueing
-    (ALONE_REQUESTS of them, or fewer, but at least 3, when they take over 15 s)."""
+    (ALONE_REQUESTS of them, or fewer, but at least 3, when they take over 15 s).
+    `vary`: each request's URL is a new one (a unique `n` parameter)."""
     times: list[float] = []
     while len(times) < ALONE_REQUESTS and (len(times) < 3 or sum(times) < 15_000):
         started = time.perf_counter()
-        status = http_get(path)
+        status = http_get(f"{path}&n=alone-{len(times)}-{time.time_ns()}" if vary else path)
         times.append((time.perf_counter() - started) * 1000)
         assert status == 200, (path, status)
     return statistics.median(times)
 
 
-def locust(database: str, key: str, path: str, env: dict[str, str]) -> dict:
+def locust(database: str, key: str, path: str, env: dict[str, str], *, vary: bool) -> dict:
     import csv
 
     prefix = OUT / f"catalogue-{database}-{key.replace(':', '-')}"
@@ -906,7 +934,7 @@ def locust(database: str, key: str, path: str, env: dict[str, str]) -> dict:
     with Path(f"{prefix}.log").open("w") as log:
         subprocess.run(  # noqa: S603 - our own command
             command,
-            env={**env, "BENCH_PATH": path},
+            env={**env, "BENCH_PATH": path, "BENCH_VARY": "1" if vary else ""},
             stdout=log,
             stderr=subprocess.STDOUT,
             check=False,
@@ -937,9 +965,10 @@ def serve_and_load(database: str, env: dict[str, str]) -> dict:
         if not runs:
             continue
         server_env = dict(env)
-        server_env.pop(CACHE_SETTING, None)  # the default: the cache on
-        if server_kind == "cold":
-            server_env[CACHE_SETTING] = "0"
+        for setting in CACHE_SETTINGS:
+            server_env.pop(setting, None)  # the default: the caches on
+            if server_kind == "cold":
+                server_env[setting] = "0"
         log_path = OUT / f"catalogue-{database}-gunicorn-{server_kind}.log"
         print(
             f"Serving {database} on http://{HOST}:{PORT} (gunicorn, {WEB_WORKERS} workers, "
@@ -970,9 +999,10 @@ def serve_and_load(database: str, env: dict[str, str]) -> dict:
                 for run, page in runs:
                     for _ in range(WEB_WORKERS):
                         http_get(LOADED[page])  # each worker's first request
-                    results[run] = {"alone_p50": alone(LOADED[page])}
+                    results[run] = {"alone_p50": alone(LOADED[page], vary=run.endswith(":new"))}
                 for run, page in runs:
-                    results[run].update(locust(database, run, LOADED[page], env))
+                    vary = run.endswith(":new")
+                    results[run].update(locust(database, run, LOADED[page], env, vary=vary))
             finally:
                 stop(server, signal.SIGTERM)
         # The next server binds the same port.
@@ -1049,12 +1079,21 @@ def _run_label(run: str) -> str:
     page, _sep, variant = run.partition(":")
     if page not in CACHED_PAGES:
         return LABELS[page]
-    return LABELS[page] + (", computed (cache off)" if variant == "cold" else ", cached")
+    return LABELS[page] + VARIANT_LABELS[variant]
+
+
+VARIANT_LABELS = {
+    "": ", cached (the same URL)",
+    "new": ", new URL each request (results computed, cards kept)",
+    "cold": ", computed (caches off)",
+}
 
 
 def _run_queries(result: dict, run: str) -> int:
     page, _sep, variant = run.partition(":")
     row = _loaded_row(result, page)
+    if page in CACHED_PAGES and variant == "new":
+        return row["new"]["queries"]
     if page in CACHED_PAGES and variant != "cold":
         return row["cached"]["queries"]
     return row["queries"]
@@ -1064,9 +1103,13 @@ def _run_queries(result: dict, run: str) -> int:
 LOAD_ORDER = [
     "minimal",
     "search:cold",
+    "search:new",
     "search",
     "search_note:cold",
+    "search_note:new",
     "search_note",
+    "ranking:cold",
+    "ranking:new",
     "ranking",
 ]
 
@@ -1124,8 +1167,9 @@ def _sizes_table(results: dict) -> list[str]:
     lines = [
         "| database | page | results | SQL queries | rows fetched | SQL ms "
         "| request ms (in process) | of which outside the database | HTML KB "
-        "| queries constant | cached: SQL queries | cached: request ms |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|",
+        "| queries constant | cached: SQL queries | cached: request ms "
+        "| new URL, cards kept: SQL queries | new URL: request ms |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|",
     ]
     for database, result in results.items():
         for key, rows in result["pages"].items():
@@ -1140,6 +1184,14 @@ def _sizes_table(results: dict) -> list[str]:
                 )
             else:
                 cached_cells = "– | –"
+            new = [row.get("new") for row in rows]
+            if all(new):
+                cached_cells += (
+                    f" | {_slashes([n['queries'] for n in new])} "
+                    f"| {_slashes([n['request_ms'] for n in new], ',.1f')}"
+                )
+            else:
+                cached_cells += " | – | –"
             lines.append(
                 f"| {NAMES[database]} | {LABELS[key]} | {_slashes([r['results'] for r in rows])} "
                 f"| {_slashes([r['queries'] for r in rows])} "
@@ -1265,17 +1317,22 @@ def report(results: dict, command: str, when: datetime, load_before: str, minute
             f"{ALONE_REQUESTS} sequential requests to the server before the load, the cost of a "
             'request without queueing. "load avg": the 1-minute load average when the page\'s '
             "run ended.",
-            "- Results cache: the list renders its results and facets through a per-process "
+            "- Caches: the list renders its results and facets, and the ranking its page of "
+            "explained solutions, through a per-process "
             f"`LocMemCache` (`{RESULTS_CACHE}`, {CACHE_SETTING}, default 600 s) keyed by the "
-            "search and by the catalogue's version, read in one query on every request. Each "
-            'list page is loaded twice: "cached", the default settings, where every worker '
-            "computes the page once and then serves it from its cache (locust repeats one "
-            'URL: the best case); "computed (cache off)", a second server started with '
-            f"`{CACHE_SETTING}=0`, where every request computes its results and facets (a "
-            "search nobody made in the last 10 minutes, or after a change to the catalogue) "
-            "from the in-memory facet index (built once per process and catalogue version). "
-            "The needs ranking is ordered in memory from the same index "
-            "(`review_selectors.ranking_page`), with or without the cache.",
+            "query and by the catalogue's version, read in one query on every request; the "
+            f"list's result cards are rendered once per solution and version (`{CARDS_CACHE}`, "
+            "CATALOGUE_CARDS_CACHE_SECONDS). Filters, counts, sorts and the ranking's order "
+            "are computed from the in-memory facet index (built once per process and catalogue "
+            "version). Each page is loaded three times: "
+            '"cached (the same URL)", the default settings, where every worker computes the '
+            "page once and then serves it from its cache (locust repeats one URL: the best "
+            'case); "new URL each request", the default settings, each request with a unique '
+            "`n` parameter, so that its results, facets or ranking are computed (a search or "
+            "a profile nobody asked for since the last change) while cards of solutions shown "
+            'before are kept; "computed (caches off)", a second server started with '
+            f"`{CACHE_SETTING}=0` and `CATALOGUE_CARDS_CACHE_SECONDS=0`, where every request "
+            "computes and renders everything (the worst case).",
             "- In process: one anonymous request after a warm-up, the results cache emptied "
             'before it (cold), its queries counted with `CaptureQueriesContext`; "rows fetched" '
             'and "SQL ms": each of these statements run again on its own, all its rows '
@@ -1283,7 +1340,8 @@ def report(results: dict, command: str, when: datetime, load_before: str, minute
             'HTTP, no gzip), the cache emptied before each; "outside the database": the same '
             "requests less the time in the driver's `execute` (Python: building the queries, "
             "making objects, rendering; on SQLite also reading the rows after the first). "
-            '"cached": the same request served from a filled cache (median of 3).',
+            '"cached": the same request served from a filled cache (median of 3); "new URL, '
+            "cards kept\": the results cache emptied before each request, not the cards'.",
             "- Pages loaded by locust (for the search, the middle result size of the second "
             "table):",
             *pages,

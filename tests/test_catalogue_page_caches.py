@@ -8,10 +8,15 @@ import pytest
 from django import forms
 from django.conf import settings
 from django.db import connection
+from django.template.defaultfilters import floatformat
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
+from django.utils.formats import get_format
+from hypothesis import given
+from hypothesis import strategies as st
 
 from citeia.catalogue.models import NeedsProfile, Solution, SolutionStatus
+from citeia.catalogue.views.guide import decimal_text
 from citeia.core import search
 from citeia.core.widgets import QuickSelect
 
@@ -164,6 +169,24 @@ def test_the_explanations_read_as_before(client, two):
     html = client.get(RANKING + params({k1: 5})).content.decode()
     assert re.search(r"\(poids 5\) : moyenne 4,00 sur 4, soit 100,0 points\.", html)
     assert re.search(r"\(poids 5\) : moyenne 1,00 sur 4, soit 25,0 points\.", html)
+
+
+@pytest.mark.django_db(databases=[])
+@given(
+    value=st.one_of(
+        # floatformat gives up below about 1e-190 (it returns the number unchanged);
+        # means and points are ratios of small integers, never that small.
+        st.floats(min_value=0, max_value=100).filter(lambda v: v == 0 or v > 1e-9),
+        st.fractions(min_value=0, max_value=100, max_denominator=1200).map(float),
+        st.sampled_from([0.0, 0.005, 0.05, 2.125, 2.675, 3.335, 99.95, 100.0]),
+    ),
+    places=st.sampled_from([1, 2]),
+    language=st.sampled_from(["fr", "en"]),
+)
+def test_decimal_text_writes_what_floatformat_writes(value, places, language):
+    with translation.override(language):
+        expected = floatformat(value, places)
+        assert decimal_text(value, places, get_format("DECIMAL_SEPARATOR")) == expected
 
 
 # --- QuickSelect -----------------------------------------------------------------------

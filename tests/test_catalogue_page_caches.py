@@ -21,18 +21,10 @@ from citeia.core import search
 from citeia.core.widgets import QuickSelect
 
 from .catalogue_factories import SolutionFactory
+from .test_catalogue_public import LIST, indexed
 from .test_catalogue_reviews_ranking import RANKING, keys, order, params, review
 
 pytestmark = pytest.mark.django_db
-
-LIST = "/catalogue/"
-
-
-def indexed(**kwargs):
-    solution = SolutionFactory(**kwargs)
-    search.index(solution)
-    return solution
-
 
 def card_fetches(queries) -> int:
     """Queries that read the solutions shown as cards (their summary)."""

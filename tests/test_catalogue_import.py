@@ -235,6 +235,22 @@ def test_dry_run_writes_nothing(import_file):
     assert not Organisation.objects.filter(slug="essai").exists()
 
 
+def test_an_import_writes_one_version_with_its_lists(vendor, import_file):
+    run(import_file(solution_line(domains=["dechets", "eau"])))
+    solution = Solution.objects.get()
+    assert solution.history.count() == 1
+    version = solution.history.get()
+    assert {d.domain.slug for d in version.domains.all()} == {"dechets", "eau"}
+    assert {t.technique.slug for t in version.techniques.all()} == {"vision"}
+
+    # Changing only a list writes one more version, holding the new list.
+    run(import_file(solution_line(domains=["eau"], techniques=["vision", "prediction"])))
+    assert solution.history.count() == 2
+    latest = solution.history.first()
+    assert {d.domain.slug for d in latest.domains.all()} == {"eau"}
+    assert latest.history_change_reason == "Import"
+
+
 def test_importing_twice_updates_instead_of_duplicating(vendor, import_file):
     path = import_file(solution_line())
     run(path, "--publish")

@@ -411,16 +411,25 @@ class Importer:
             before["extra_attributes"] = solution.extra_attributes
             solution.extra_attributes = snapshot
         changed = created or any(before[k] != getattr(solution, k) for k in before)
+        if created:
+            # Saved once without history so that its one version includes its lists.
+            solution.save_without_historical_record()
+        # Each list's change would otherwise be a version of its own: folded into the
+        # version saved below, as the services do.
+        solution.skip_history_when_saving = True
+        try:
+            for name_, values in m2m.items():
+                manager = getattr(solution, name_)
+                if created or {obj.pk for obj in manager.all()} != {obj.pk for obj in values}:
+                    manager.set(values)
+                    changed = True
+        finally:
+            del solution.skip_history_when_saving
         if changed:
             solution._change_reason = _("Import")
             if self.actor is not None and self.actor.pk:
                 solution._history_user = self.actor
             solution.save()
-        for name_, values in m2m.items():
-            manager = getattr(solution, name_)
-            if created or {obj.pk for obj in manager.all()} != {obj.pk for obj in values}:
-                manager.set(values)
-                changed = True
         changed |= self._save_extra(solution, extra)
         if self._references(line, solution, record.get("references")):
             changed = True

@@ -7,6 +7,7 @@ from django.db.models import (
     F,
     Max,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Value,
@@ -277,14 +278,15 @@ def all_published(primary_keys) -> bool:
 
 
 def card_solutions(primary_keys) -> QuerySet[Solution]:
-    """These published solutions with what a result card shows (vendor, domains and the
-    figures of `with_figures`), without their description: two queries."""
+    """These published solutions with what a result card shows (the template
+    `includes/public_card.html`: name, vendor's name, summary, maturity, free software,
+    domains and the figures of `with_figures`), and nothing else: two queries."""
     return (
         published_solutions()
         .filter(pk__in=primary_keys)
         .select_related("vendor")
-        .prefetch_related("domains")
-        .defer("description")
+        .only("name", "slug", "summary", "maturity", "is_free_software", "vendor__name")
+        .prefetch_related(Prefetch("domains", queryset=Domain.objects.only("name")))
         .annotate(**_figures())
     )
 

@@ -26,6 +26,7 @@ from .test_catalogue_reviews_ranking import RANKING, keys, order, params, review
 
 pytestmark = pytest.mark.django_db
 
+
 def card_fetches(queries) -> int:
     """Queries that read the solutions shown as cards (their summary)."""
     return sum('"catalogue_solution"."summary"' in query["sql"] for query in queries)
